@@ -1,0 +1,79 @@
+# Portal — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL for tests when DATABASE_URL is set or the local server answers; SQLite otherwise.
+LOCAL_PG := postgres://postgres@127.0.0.1:5432/portal_test
+
+.PHONY: run test lint check messages compilemessages bench worker clean system-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## run: set everything up and serve the portal with demo content on http://$(HOST):$(PORT)
+run: $(VENV)/.runtime
+	@mkdir -p var
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+## worker: process background tasks from the database queue (PORTAL_TASK_BACKEND=database)
+worker: $(VENV)/.runtime
+	$(MANAGE) db_worker
+
+## system-deps: Debian packages the checks need (Chromium for browser tests, gettext)
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: $(VENV)/.dev
+	$(MANAGE) check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=portal.settings.production \
+	  DJANGO_SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
+	  DJANGO_ALLOWED_HOSTS=portal.example.com \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+
+## test: everything CI runs — lint, checks, migrations, the whole pytest suite with browser tests
+test: system-deps lint check
+	@if [ -z "$$DATABASE_URL" ] && pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  export DATABASE_URL=$(LOCAL_PG); echo "Tests on PostgreSQL (127.0.0.1:5432)"; \
+	elif [ -n "$$DATABASE_URL" ]; then echo "Tests on DATABASE_URL"; else echo "Tests on SQLite"; fi; \
+	$(BIN)/pytest
+
+## messages: extract UI strings into the four catalogues and compile them
+messages: $(VENV)/.dev
+	$(MANAGE) makemessages -l en -l sr_Latn -l sr -l sl --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(MANAGE) compilemessages --ignore=.venv
+
+compilemessages: $(VENV)/.runtime
+	$(MANAGE) compilemessages --ignore=.venv
+
+## bench: load benchmark under gunicorn with wrk (run by hand)
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

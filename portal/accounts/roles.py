@@ -1,0 +1,170 @@
+"""The five roles of the portal, kept as Django groups.
+
+A role is a group whose name is fixed here; code asks for roles by their code, never by the
+group's display name. The groups and their permissions are created by a data migration, so a
+fresh database already has them.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+CUSTOMER = "customer"
+MODERATOR = "moderator"
+AGENT = "agent"
+EDITOR = "editor"
+ADMIN = "admin"
+
+#: role code → group name. "Editors" is the group Wagtail itself creates for page editors.
+ROLE_GROUPS: dict[str, str] = {
+    CUSTOMER: "Customers",
+    MODERATOR: "Community moderators",
+    AGENT: "Support agents",
+    EDITOR: "Editors",
+    ADMIN: "Administrators",
+}
+
+ROLE_LABELS = {
+    CUSTOMER: _("Customer"),
+    MODERATOR: _("Moderator"),
+    AGENT: _("Agent"),
+    EDITOR: _("Editor"),
+    ADMIN: _("Admin"),
+}
+
+STAFF_ROLES = (MODERATOR, AGENT, EDITOR, ADMIN)
+
+#: role code → model permissions ("app_label.codename") the group holds.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CUSTOMER: [],
+    MODERATOR: ["wagtailadmin.access_admin"],
+    AGENT: ["wagtailadmin.access_admin", "accounts.view_organisation"],
+    EDITOR: [
+        "wagtailadmin.access_admin",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "taggit.add_tag",
+        "wagtailcore.view_locale",
+    ],
+    ADMIN: [
+        "wagtailadmin.access_admin",
+        "accounts.add_user",
+        "accounts.change_user",
+        "accounts.delete_user",
+        "accounts.view_user",
+        "accounts.add_organisation",
+        "accounts.change_organisation",
+        "accounts.delete_organisation",
+        "accounts.view_organisation",
+        "auth.add_group",
+        "auth.change_group",
+        "auth.view_group",
+        "wagtailcore.add_site",
+        "wagtailcore.change_site",
+        "wagtailcore.view_site",
+        "wagtailcore.add_locale",
+        "wagtailcore.change_locale",
+        "wagtailcore.view_locale",
+        "themes.change_brandingsettings",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+        "wagtailredirects.add_redirect",
+        "wagtailredirects.change_redirect",
+        "wagtailredirects.delete_redirect",
+    ],
+}
+
+#: role code → Wagtail page permissions granted on the root of the page tree.
+ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
+    EDITOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+    ADMIN: ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"],
+}
+
+#: role code → collection permissions on the root collection (images and documents).
+ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
+    EDITOR: [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+    ADMIN: [
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
+}
+
+
+def role_codes(user) -> set[str]:
+    """The role codes a user holds (superusers hold the admin role too)."""
+    if not user.is_authenticated:
+        return set()
+    by_name = {name: code for code, name in ROLE_GROUPS.items()}
+    codes = {by_name[name] for name in user.groups.values_list("name", flat=True) if name in by_name}
+    if user.is_superuser:
+        codes.add(ADMIN)
+    return codes
+
+
+def has_role(user, code: str) -> bool:
+    return code in role_codes(user)
+
+
+def is_staff_member(user) -> bool:
+    """True for moderators, agents, editors and admins: the people who work in /admin/."""
+    return bool(role_codes(user) & set(STAFF_ROLES))
+
+
+def sync_role_groups(apps) -> None:
+    """Create the role groups and give them exactly their permissions. Idempotent.
+
+    Takes an app registry so a data migration can call it with historical models.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after migrate; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    Page = apps.get_model("wagtailcore", "Page")
+    Collection = apps.get_model("wagtailcore", "Collection")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+
+    def permission(dotted: str):
+        app_label, codename = dotted.split(".", 1)
+        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+    root_page = Page.objects.filter(depth=1).first()
+    root_collection = Collection.objects.filter(depth=1).first()
+    for code, name in ROLE_GROUPS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set([permission(dotted) for dotted in ROLE_PERMISSIONS[code]])
+        if root_page is not None:
+            for codename in ROLE_PAGE_PERMISSIONS.get(code, []):
+                GroupPagePermission.objects.get_or_create(
+                    group=group,
+                    page=root_page,
+                    permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+                )
+        if root_collection is not None:
+            for dotted in ROLE_COLLECTION_PERMISSIONS.get(code, []):
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission(dotted)
+                )

@@ -1,0 +1,37 @@
+"""The home page of each site: the front door to help, community and support."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class HomePage(Page):
+    """Root page of a site. One per site and locale; everything public hangs below it."""
+
+    heading = models.CharField(
+        _("heading"),
+        max_length=120,
+        blank=True,
+        help_text=_("The big question on the page, e.g. “How can we help?”"),
+    )
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("heading"), FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["knowledge_base.HelpIndexPage"]
+    template = "home/home_page.html"
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Pages below the help root are products' knowledge bases; list what this reader may see.
+        help_index = self.get_children().live().public().filter(slug="help").first()
+        context["help_index"] = help_index
+        context["help_topics"] = help_index.get_children().live().public()[:12] if help_index else []
+        return context

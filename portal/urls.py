@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.static import serve as serve_static
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal import views
+from portal.accounts import urls as accounts_urls
+from portal.search import urls as search_urls
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include(accounts_urls)),
+    path("search/", include(search_urls)),
+    path("community/", include("community.urls")),
+    path("support/", include("tickets.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve_static, {"document_root": settings.MEDIA_ROOT})]
+
+# Wagtail serves every other address from the page tree (/, /help/, …); keep it last.
+urlpatterns += [path("", include(wagtail_urls))]
