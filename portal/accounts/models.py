@@ -138,3 +138,8 @@ class User(AbstractUser):
         if full:
             return full
         return self.email.split("@", 1)[0]
+
+
+def user_display(user: User) -> str:
+    """How allauth names a person in pages and e-mails."""
+    return user.public_name

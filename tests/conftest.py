@@ -1,0 +1,55 @@
+import pytest
+from wagtail.models import Page, Site
+
+from knowledge_base.models import HelpIndexPage
+from portal.home.models import HomePage
+from themes.models import BrandingSettings
+
+from .factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_site(*, hostname: str, title: str, colour: str, is_default: bool, slug: str) -> Site:
+    """A site with a published home page and help root, branded with a name and colour."""
+    root = Page.get_first_root_node()
+    home = HomePage(title=title, slug=slug, heading=f"Welcome to {title}")
+    root.add_child(instance=home)
+    home.save_revision().publish()
+    help_index = HelpIndexPage(title="Help centre", slug="help", intro="Guides and answers.")
+    home.add_child(instance=help_index)
+    help_index.save_revision().publish()
+    Site.objects.filter(hostname=hostname).delete()
+    if is_default:
+        Site.objects.filter(is_default_site=True).update(is_default_site=False)
+    site = Site.objects.create(hostname=hostname, port=80, root_page=home, site_name=title, is_default_site=is_default)
+    branding = BrandingSettings.for_site(site)
+    branding.brand_name = f"{title} Help"
+    branding.primary_colour = colour
+    branding.support_email = f"help@{slug}.example"
+    branding.save()
+    return site
+
+
+@pytest.fixture
+def site(db) -> Site:
+    return make_site(hostname="testserver", title="Acme", colour="#1f5fbf", is_default=True, slug="acme-home")
+
+
+@pytest.fixture
+def other_site(db, site) -> Site:
+    return make_site(hostname="brand-two.test", title="Beta", colour="#0f6e5a", is_default=False, slug="beta-home")
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory(role="customer")
+
+
+@pytest.fixture
+def customer_client(client, customer):
+    client.force_login(customer)
+    return client
