@@ -1,0 +1,50 @@
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_needs_sign_in(client, site):
+    response = client.get(reverse("accounts:dashboard"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_dashboard_shows_the_person(customer_client, customer):
+    response = customer_client.get(reverse("accounts:dashboard"))
+    assert response.status_code == HTTPStatus.OK
+    assert customer.email in response.content.decode()
+
+
+def test_profile_saves_display_name_language_and_time_zone(customer_client, customer):
+    response = customer_client.post(
+        reverse("accounts:profile"),
+        {"display_name": "Kata", "first_name": "", "last_name": "", "locale": "sl", "time_zone": "Europe/Ljubljana"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    customer.refresh_from_db()
+    assert (customer.display_name, customer.locale, customer.time_zone) == ("Kata", "sl", "Europe/Ljubljana")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("time_zone", "Mars/Olympus_Mons"), ("locale", "xx"), ("display_name", "x" * 81)],
+)
+def test_profile_rejects_bad_input_in_the_page_and_keeps_what_was_stored(customer_client, customer, field, value):
+    data = {"display_name": "Kept", "first_name": "", "last_name": "", "locale": "en", "time_zone": "Europe/Belgrade"}
+    customer_client.post(reverse("accounts:profile"), data)
+    response = customer_client.post(reverse("accounts:profile"), {**data, field: value})
+    assert response.status_code == HTTPStatus.OK
+    assert b'aria-invalid="true"' in response.content
+    customer.refresh_from_db()
+    assert customer.display_name == "Kept"
+    assert customer.time_zone == "Europe/Belgrade"
+
+
+def test_times_are_shown_in_the_persons_time_zone(customer_client, customer):
+    customer.time_zone = "Asia/Tokyo"
+    customer.save()
+    response = customer_client.get(reverse("accounts:dashboard"))
+    assert response.context["TIME_ZONE"] == "Asia/Tokyo"

@@ -1,0 +1,79 @@
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_when_the_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise connection.Database.OperationalError("database is away")
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+
+
+def test_home_page_has_brand_search_and_ways_into_every_area(client, site):
+    response = client.get("/")
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "Acme Help" in html
+    assert 'action="/search/"' in html
+    for href in ('href="/help/"', 'href="/community/"', 'href="/support/"', 'href="/me/"'):
+        assert href in html
+    assert 'class="skip-link" href="#main"' in html
+    assert '<main id="main"' in html
+
+
+@pytest.mark.parametrize("path", ["/help/", "/community/", "/support/", "/search/", "/accounts/login/"])
+def test_area_pages_answer(client, site, path):
+    assert client.get(path).status_code == HTTPStatus.OK
+
+
+def test_home_page_query_count_is_pinned(client, site, django_assert_max_num_queries):
+    client.get("/")  # warm the per-site settings row
+    with django_assert_max_num_queries(12):
+        client.get("/")
+
+
+def test_help_root_lists_nothing_but_shows_other_ways_when_empty(client, site):
+    response = client.get("/help/")
+    assert b"No help articles have been published" in response.content
+
+
+def test_search_finds_published_pages(client, site):
+    response = client.get("/search/", {"q": "help"})
+    assert response.status_code == HTTPStatus.OK
+    assert b"Help centre" in response.content
+
+
+@pytest.mark.parametrize("params", [{"q": "zzzz-nothing"}, {"q": "help", "page": "999"}, {"q": "help", "page": "x"}])
+def test_search_never_fails_on_odd_input(client, site, params):
+    response = client.get("/search/", params)
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_search_query_count_is_pinned(client, site, django_assert_max_num_queries):
+    client.get("/search/", {"q": "help"})
+    with django_assert_max_num_queries(12):
+        client.get("/search/", {"q": "help"})
+
+
+def test_unknown_address_is_404(client, site):
+    assert client.get("/no-such-page/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_anonymous_home_makes_no_writes(client, site):
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert not [q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]

@@ -1,0 +1,105 @@
+from http import HTTPStatus
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from themes.colour import WHITE, contrast_ratio
+from themes.models import BrandingSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_site_shows_its_own_brand(client, site, other_site):
+    first = client.get("/", HTTP_HOST="testserver").content.decode()
+    second = client.get("/", HTTP_HOST="brand-two.test").content.decode()
+    assert "Acme Help" in first
+    assert "--brand: #1f5fbf" in first
+    assert "help@acme-home.example" in first
+    assert "Beta Help" in second
+    assert "--brand: #0f6e5a" in second
+    assert "help@beta-home.example" in second
+    assert "Acme Help" not in second
+
+
+def test_brand_reaches_allauth_pages_and_footer_links(client, site):
+    branding = BrandingSettings.for_site(site)
+    branding.footer_links = [("link", {"label": "Status page", "page": None, "url": "https://status.example.com/"})]
+    branding.save()
+    html = client.get("/accounts/login/").content.decode()
+    assert "Acme Help" in html
+    assert 'href="https://status.example.com/"' in html
+
+
+def test_logo_appears_in_the_header(client, site):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    image = Image.objects.create(title="Logo", file=get_test_image_file())
+    branding = BrandingSettings.for_site(site)
+    branding.logo = image
+    branding.save()
+    response = client.get("/")
+    assert response.status_code == HTTPStatus.OK
+    assert 'class="brand__logo"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("colour", "ok"), [("#1f5fbf", True), ("#0f6e5a", True), ("#ffcc00", False), ("#aaaaaa", False)]
+)
+def test_primary_colour_must_keep_text_readable(site, colour, ok):
+    branding = BrandingSettings.for_site(site)
+    branding.primary_colour = colour
+    if ok:
+        branding.full_clean()
+    else:
+        with pytest.raises(ValidationError) as error:
+            branding.full_clean()
+        assert "primary_colour" in error.value.message_dict
+
+
+@pytest.mark.parametrize("colour", ["blue", "#12345", "#gggggg"])
+def test_primary_colour_format_is_checked(site, colour):
+    branding = BrandingSettings.for_site(site)
+    branding.primary_colour = colour
+    with pytest.raises(ValidationError):
+        branding.full_clean()
+
+
+def test_contrast_ratio_matches_wcag_reference_values():
+    assert contrast_ratio("#000000", WHITE) == pytest.approx(21.0)
+    assert contrast_ratio(WHITE, WHITE) == pytest.approx(1.0)
+    assert contrast_ratio("#767676", WHITE) == pytest.approx(4.54, abs=0.01)
+
+
+def test_admin_can_edit_branding_in_wagtail(client, site):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(role="admin")
+    client.force_login(admin)
+    url = f"/admin/settings/themes/brandingsettings/{site.pk}/"
+    assert client.get(url).status_code == HTTPStatus.OK
+    response = client.post(
+        url,
+        {
+            "brand_name": "Renamed",
+            "tagline": "",
+            "primary_colour": "#ffff00",
+            "support_email": "x@example.com",
+            "footer_links-count": "0",
+        },
+    )
+    # A colour with too little contrast is refused in the form, nothing is saved.
+    assert response.status_code == HTTPStatus.OK
+    assert BrandingSettings.for_site(site).brand_name == "Acme Help"
+    response = client.post(
+        url,
+        {
+            "brand_name": "Renamed",
+            "tagline": "",
+            "primary_colour": "#204080",
+            "support_email": "x@example.com",
+            "footer_links-count": "0",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert BrandingSettings.for_site(site).brand_name == "Renamed"
