@@ -73,7 +73,8 @@ compilemessages: $(VENV)/.runtime
 
 ## bench: load benchmark under gunicorn with wrk (run by hand)
 bench: $(VENV)/.dev
-	$(BIN)/python bench/run.py
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -48,3 +48,16 @@ def test_times_are_shown_in_the_persons_time_zone(customer_client, customer):
     customer.save()
     response = customer_client.get(reverse("accounts:dashboard"))
     assert response.context["TIME_ZONE"] == "Asia/Tokyo"
+
+
+def test_time_zone_select_marks_the_saved_zone_and_ties_errors_to_the_field(customer_client, customer):
+    html = customer_client.get(reverse("accounts:profile")).content.decode()
+    assert '<option value="Europe/Belgrade" selected>Europe/Belgrade</option>' in html
+    response = customer_client.post(
+        reverse("accounts:profile"),
+        {"display_name": "", "first_name": "", "last_name": "", "locale": "en", "time_zone": "Nowhere/City"},
+    )
+    html = response.content.decode()
+    assert 'name="time_zone"' in html
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_time_zone_error"' in html

@@ -1,0 +1,170 @@
+"""Load benchmark: gunicorn (2 workers, production settings) on 127.0.0.1, wrk against a page list.
+
+Run by hand with `make bench`. Uses PostgreSQL when 127.0.0.1:5432 answers, SQLite otherwise.
+Prints: page, requests/s, p50, p99 and the ratio to a bare Django view on the same server.
+"""
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+HOST, PORT = "127.0.0.1", 8765
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
+
+#: (label, path, signed in?) — later capabilities add their pages here.
+PAGES = [
+    ("bare Django view", "/bench/bare/", False),
+    ("home", "/", False),
+    ("help centre", "/help/", False),
+    ("community", "/community/", False),
+    ("support", "/support/", False),
+    ("search", "/search/?q=help", False),
+    ("sign-in page", "/accounts/login/", False),
+    ("healthz", "/healthz", False),
+    ("home (signed in)", "/", True),
+    ("my account (signed in)", "/me/", True),
+    ("profile (signed in)", "/me/profile/", True),
+]
+
+
+def postgres_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost",
+            "DJANGO_STATIC_ROOT": str(BASE_DIR / "var" / "bench-static"),
+            "PORTAL_LOG_LEVEL": "WARNING",
+        }
+    )
+    if "DATABASE_URL" not in env:
+        if postgres_answers():
+            import psycopg
+
+            with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+                if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'portal_bench'").fetchone():
+                    conn.execute("CREATE DATABASE portal_bench")
+            env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/portal_bench"
+        else:
+            env["DATABASE_URL"] = f"sqlite:///{BASE_DIR / 'var' / 'bench.sqlite3'}"
+    return env
+
+
+def manage(env, *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True, capture_output=True, text=True
+    )
+    return result.stdout
+
+
+def prepare(env) -> str:
+    """Migrate, seed, collect static files; return a session cookie of a signed-in customer."""
+    manage(env, "migrate", "--noinput")
+    manage(env, "seed_demo")
+    manage(env, "collectstatic", "--noinput")
+    code = (
+        "from bench.seed import seed_bench_data, CUSTOMERS; seed_bench_data();"
+        "from django.contrib.sessions.backends.db import SessionStore;"
+        "from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY;"
+        "from portal.accounts.models import User;"
+        "u = User.objects.get(email='customer@example.com'); s = SessionStore();"
+        "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend';"
+        "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)"
+    )
+    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
+
+
+def wait_until_up(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+            with urllib.request.urlopen(request, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server did not answer at {url}")
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def run_wrk(path: str, cookie: str | None) -> tuple[float, float, float]:
+    headers = ["-H", "X-Forwarded-Proto: https"]
+    if cookie:
+        headers += ["-H", f"Cookie: sessionid={cookie}"]
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", *headers, f"http://{HOST}:{PORT}{path}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    try:
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        p50 = to_ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))
+        p99 = to_ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))
+    except AttributeError as exc:
+        raise SystemExit(f"could not read wrk's output for {path}:\n{output}") from exc
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    if non_2xx:
+        print(f"  warning: {path} answered {non_2xx.group(1)} non-2xx/3xx responses", file=sys.stderr)
+    return rps, p50, p99
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    env = environment()
+    database = env["DATABASE_URL"].split("://", 1)[0]
+    print(f"Preparing ({database}, demo content + bench customers)…", flush=True)
+    cookie = prepare(env)
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "portal.wsgi", "-w", "2", "-b", f"{HOST}:{PORT}", "--log-level", "warning"],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        wait_until_up(f"http://{HOST}:{PORT}/healthz")
+        from bench.seed import CUSTOMERS
+
+        print(
+            f"gunicorn 2 workers, production settings, {database}; {CUSTOMERS} customers seeded; "
+            f"wrk 2 threads, {CONNECTIONS} connections, {DURATION} per page\n"
+        )
+        print(f"{'page':<26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs bare':>10}")
+        bare_rps = None
+        for label, path, signed_in in PAGES:
+            rps, p50, p99 = run_wrk(path, cookie if signed_in else None)
+            bare_rps = bare_rps or rps
+            print(f"{label:<26}{rps:>10.0f}{p50:>10.1f}{p99:>10.1f}{rps / bare_rps:>10.2f}", flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(BASE_DIR))
+    main()
