@@ -1,11 +1,27 @@
 import pytest
-from wagtail.models import Page, Site
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Collection, Locale, Page, Site
 
 from knowledge_base.models import HelpIndexPage
+from portal.accounts.roles import sync_role_groups
 from portal.home.models import HomePage
 from themes.models import BrandingSettings
 
 from .factories import UserFactory
+
+
+def ensure_baseline() -> None:
+    """Recreate what data migrations made, after a transactional test emptied the tables."""
+    ContentType.objects.clear_cache()  # the emptied tables were refilled with new ids
+    for code, _name in settings.LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    sync_role_groups(apps)
 
 
 @pytest.fixture(autouse=True)
@@ -13,8 +29,19 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and cached branding must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def make_site(*, hostname: str, title: str, colour: str, is_default: bool, slug: str) -> Site:
     """A site with a published home page and help root, branded with a name and colour."""
+    ensure_baseline()
     root = Page.get_first_root_node()
     home = HomePage(title=title, slug=slug, heading=f"Welcome to {title}")
     root.add_child(instance=home)
