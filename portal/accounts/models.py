@@ -129,6 +129,10 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.public_name
 
+    def get_full_name(self) -> str:
+        """First and last name, or the display name when those are empty (Wagtail lists use it)."""
+        return super().get_full_name() or self.display_name
+
     @property
     def public_name(self) -> str:
         """The name shown to other people: never the e-mail address."""
