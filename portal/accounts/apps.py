@@ -6,6 +6,7 @@ from wagtail.users.apps import WagtailUsersAppConfig
 class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
+    default = True
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
