@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.static import serve as serve_static
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import views
@@ -11,12 +12,15 @@ from portal.search import urls as search_urls
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("me/notifications/", include("portal.notifications.urls")),
     path("me/", include(accounts_urls)),
     path("search/", include(search_urls)),
+    path("help/", include("knowledge_base.urls")),
     path("community/", include("community.urls")),
     path("support/", include("tickets.urls")),
 ]

@@ -3,9 +3,11 @@
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
+from wagtail.models import Locale, Page
 
 from portal.accounts.services import set_language_preference
 
@@ -28,6 +30,26 @@ def set_language(request):
     response: HttpResponse = django_set_language(request)
     language = request.POST.get("language", "")
     known = {code for code, _name in settings.LANGUAGES}
-    if request.user.is_authenticated and language in known:
+    if language not in known:
+        return response
+    if request.user.is_authenticated:
         set_language_preference(user=request.user, language=language)
+    translated_url = _translated_page_url(request.POST.get("page", ""), language)
+    if translated_url:
+        response["Location"] = translated_url
     return response
+
+
+def _translated_page_url(page_id: str, language: str) -> str | None:
+    """The address of a page's translation in `language`, when the switch was made on a page."""
+    if not page_id.isdigit():
+        return None
+    page = Page.objects.live().public().filter(pk=int(page_id)).first()
+    if page is None:
+        return None
+    locale = Locale.objects.filter(language_code=language).first()
+    translation_page = page.get_translation_or_none(locale) if locale else None
+    if translation_page is None or not translation_page.live:
+        return None
+    with translation.override(language):
+        return translation_page.get_url()

@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
 from wagtail.models import Page, Site
-from wagtail.signals import page_published, page_unpublished
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import DEFAULT_PRIMARY_COLOUR, BrandingSettings
 
@@ -40,7 +40,8 @@ class Brand:
     footer_links: list[dict] = field(default_factory=list)
 
 
-def _generation() -> int:
+def current_generation() -> int:
+    """The content generation: bumped whenever a site, its branding or any page changes."""
     return cache.get_or_set(_GENERATION_KEY, 1, None)
 
 
@@ -79,7 +80,7 @@ def build_brand(site: Site | None) -> Brand:
 
 def brand_for_request(request) -> Brand:
     host = request.get_host()
-    key = f"themes:brand:{_generation()}:{host}:{translation.get_language()}"
+    key = f"themes:brand:{current_generation()}:{host}:{translation.get_language()}"
     brand = cache.get(key)
     if brand is None:
         brand = build_brand(Site.find_for_request(request))
@@ -94,5 +95,6 @@ def brand_for_request(request) -> Brand:
 @receiver(page_published)
 @receiver(page_unpublished)
 @receiver(post_delete, sender=Page)
+@receiver(post_page_move)
 def _forget_brands(sender, **kwargs) -> None:
     invalidate_brands()

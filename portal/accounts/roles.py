@@ -47,6 +47,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtaildocs.choose_document",
         "taggit.add_tag",
         "wagtailcore.view_locale",
+        "knowledge_base.add_product",
+        "knowledge_base.change_product",
+        "knowledge_base.view_product",
+        "knowledge_base.add_sharedtext",
+        "knowledge_base.change_sharedtext",
+        "knowledge_base.view_sharedtext",
+        "knowledge_base.view_reviewtask",
+        "knowledge_base.change_reviewtask",
     ],
     ADMIN: [
         "wagtailadmin.access_admin",
@@ -77,6 +85,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailredirects.add_redirect",
         "wagtailredirects.change_redirect",
         "wagtailredirects.delete_redirect",
+        "knowledge_base.add_product",
+        "knowledge_base.change_product",
+        "knowledge_base.view_product",
+        "knowledge_base.view_reviewtask",
+        "knowledge_base.change_reviewtask",
+        "membership.add_subscription",
+        "membership.change_subscription",
+        "membership.view_subscription",
     ],
 }
 
@@ -148,14 +164,16 @@ def sync_role_groups(apps) -> None:
     GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
 
     def permission(dotted: str):
+        # A permission of an app whose models a later migration creates does not exist yet; that
+        # app's own migration calls this function again once it does.
         app_label, codename = dotted.split(".", 1)
-        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        return Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
 
     root_page = Page.objects.filter(depth=1).first()
     root_collection = Collection.objects.filter(depth=1).first()
     for code, name in ROLE_GROUPS.items():
         group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.set([permission(dotted) for dotted in ROLE_PERMISSIONS[code]])
+        group.permissions.set([p for p in (permission(dotted) for dotted in ROLE_PERMISSIONS[code]) if p])
         if root_page is not None:
             for codename in ROLE_PAGE_PERMISSIONS.get(code, []):
                 GroupPagePermission.objects.get_or_create(
@@ -165,6 +183,8 @@ def sync_role_groups(apps) -> None:
                 )
         if root_collection is not None:
             for dotted in ROLE_COLLECTION_PERMISSIONS.get(code, []):
-                GroupCollectionPermission.objects.get_or_create(
-                    group=group, collection=root_collection, permission=permission(dotted)
-                )
+                collection_permission = permission(dotted)
+                if collection_permission is not None:
+                    GroupCollectionPermission.objects.get_or_create(
+                        group=group, collection=root_collection, permission=collection_permission
+                    )

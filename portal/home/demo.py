@@ -217,4 +217,9 @@ def seed_demo() -> tuple[list[Site], list[User], str]:
     sites = [_ensure_site(spec) for spec in DEMO_SITES]
     password = demo_password()
     people = _ensure_people(password)
+    editor = next(person for person in people if person.email == "editor@example.com")
+    from knowledge_base.demo import seed_knowledge_base
+
+    main_help = HelpIndexPage.objects.child_of(sites[0].root_page).get(locale=Locale.get_default())
+    seed_knowledge_base(help_index=main_help, owner=editor)
     return sites, people, password

@@ -1,9 +1,10 @@
 """The home page of each site: the front door to help, community and support."""
 
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 from wagtail.search import index
 
 
@@ -27,6 +28,21 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Serve the reader's language; where a page has no translation yet, fall back to the default.
+
+        The fallback is flagged on the request so the page can say it is shown in another language.
+        """
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            default_home = self.get_translation_or_none(Locale.get_default())
+            if default_home is None or default_home.pk == self.pk:
+                raise
+            result = default_home.specific.route(request, path_components)
+            request.translation_missing = True
+            return result
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

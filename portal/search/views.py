@@ -4,6 +4,9 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import render
 from wagtail.models import Page, Site
 
+from knowledge_base.models import ArticlePage
+from knowledge_base.permissions import allowed_audiences
+
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 
@@ -13,7 +16,8 @@ def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = None
     if query:
-        pages = Page.objects.live().public().specific()
+        hidden_articles = ArticlePage.objects.exclude(audience__in=allowed_audiences(request.user)).values("pk")
+        pages = Page.objects.live().public().exclude(pk__in=hidden_articles).specific()
         site = Site.find_for_request(request)
         if site is not None:
             pages = pages.descendant_of(site.root_page.localized, inclusive=True)

@@ -1,0 +1,16 @@
+"""Reactions to publishing: close answered review tasks, tell followers."""
+
+from django.db import transaction
+from django.dispatch import receiver
+from wagtail.signals import page_published
+
+from . import services
+from .models import ArticlePage
+
+
+@receiver(page_published, sender=ArticlePage)
+def article_published(sender, instance: ArticlePage, revision, **kwargs) -> None:
+    services.close_review_tasks(article=instance, revision=revision)
+    # Any publish is news to followers: of the article (an update) or of a section (a new article).
+    publisher = getattr(revision, "user", None)
+    transaction.on_commit(lambda: services.notify_followers_of_update(article=instance, published_by=publisher))

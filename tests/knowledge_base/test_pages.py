@@ -1,0 +1,243 @@
+import json
+import re
+from http import HTTPStatus
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from wagtail.models import Page
+
+from knowledge_base.models import ArticlePage, HelpIndexPage, KnowledgeBasePage, SectionPage
+from portal.membership.models import Subscription
+from tests.factories import UserFactory
+
+from .conftest import add_article, publish
+
+pytestmark = pytest.mark.django_db
+
+
+def test_page_tree_is_constrained():
+    assert set(ArticlePage.allowed_parent_page_models()) == {SectionPage, KnowledgeBasePage}
+    assert SectionPage in SectionPage.allowed_parent_page_models()
+    assert HelpIndexPage not in SectionPage.allowed_parent_page_models()
+    assert KnowledgeBasePage.allowed_parent_page_models() == [HelpIndexPage]
+    assert ArticlePage.allowed_subpage_models() == []
+
+
+def test_knowledge_base_slug_cannot_hide_a_view(kb):
+    page = KnowledgeBasePage(title="Feedback", slug="feedback")
+    with pytest.raises(ValidationError):
+        page.full_clean()
+
+
+def reader(kind):
+    if kind == "visitor":
+        return None
+    person = UserFactory(role="customer")
+    if kind == "member":
+        Subscription.objects.create(holder=person, ends_at=timezone.now() + timezone.timedelta(days=30))
+    if kind == "staff":
+        person = UserFactory(role="editor")
+    return person
+
+
+@pytest.mark.parametrize(
+    ("kind", "sees_customers", "sees_members"),
+    [("visitor", False, False), ("customer", True, False), ("member", True, True), ("staff", True, True)],
+)
+def test_audience_decides_who_reads_and_lists_an_article(client, kb, kind, sees_customers, sees_members):
+    person = reader(kind)
+    if person:
+        client.force_login(person)
+    expected = {kb.customers_only: sees_customers, kb.members_only: sees_members, kb.public: True}
+    section_html = client.get(kb.section.url).content.decode()
+    for article, visible in expected.items():
+        status = client.get(article.url).status_code
+        assert status == (HTTPStatus.OK if visible else HTTPStatus.NOT_FOUND), (kind, article.title)
+        assert (article.title in section_html) is visible, (kind, article.title)
+        search_html = client.get("/search/", {"q": article.title}).content.decode()
+        assert (f">{article.title}</a>" in search_html) is visible, (kind, article.title)
+    related_html = client.get(kb.public.url).content.decode()
+    assert (kb.members_only.title in related_html) is sees_members
+
+
+def test_expired_subscription_is_not_membership(client, kb):
+    person = UserFactory()
+    Subscription.objects.create(
+        holder=person,
+        starts_at=timezone.now() - timezone.timedelta(days=60),
+        ends_at=timezone.now() - timezone.timedelta(days=1),
+    )
+    client.force_login(person)
+    assert client.get(kb.members_only.url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_organisation_subscription_covers_its_members(client, kb):
+    from tests.factories import OrganisationFactory
+
+    company = OrganisationFactory()
+    person = UserFactory(organisation=company)
+    Subscription.objects.create(organisation=company, ends_at=timezone.now() + timezone.timedelta(days=5))
+    client.force_login(person)
+    assert client.get(kb.members_only.url).status_code == HTTPStatus.OK
+
+
+def test_sitemap_lists_public_pages_only(client, kb):
+    xml = client.get("/sitemap.xml").content.decode()
+    assert kb.public.url in xml
+    assert kb.customers_only.url not in xml
+    assert kb.members_only.url not in xml
+
+
+def test_article_has_toc_meta_canonical_breadcrumbs_and_neighbours(client, kb):
+    html = client.get(kb.public.url).content.decode()
+    anchors = re.findall(r'<h[23] id="(h-[0-9a-f]{8})"', html)
+    assert len(anchors) == 2
+    for anchor in anchors:
+        assert f'href="#{anchor}"' in html
+    assert '<meta name="description" content="Summary of Set up the router.">' in html
+    assert f'<link rel="canonical" href="{kb.public.full_url}">' in html
+    assert 'aria-label="Breadcrumb"' in html and ">Getting started</a>" in html
+    assert 'rel="next"' in html and kb.second.title in html
+
+
+def test_related_articles_put_the_editors_choice_first(client, kb):
+    response = client.get(kb.public.url)
+    related = response.context["related"]
+    assert related[0] == kb.third  # chosen by the editor
+    assert kb.second in related  # shares the "wifi" tag
+    assert kb.public not in related
+
+
+def test_faq_page_has_faqpage_json_ld(client, kb):
+    html = client.get(kb.faq.url).content.decode()
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(raw)
+    assert data["@type"] == "FAQPage"
+    assert [q["name"] for q in data["mainEntity"]] == ["Does it work with fibre?", "Is there a fee?"]
+    assert data["mainEntity"][0]["acceptedAnswer"]["text"] == "Yes, with any modem."
+
+
+def test_knowledge_base_shows_sections_featured_and_promoted(client, kb):
+    from knowledge_base.models import FeaturedArticle
+
+    FeaturedArticle.objects.create(knowledge_base=kb.kb, article=kb.second)
+    FeaturedArticle.objects.create(knowledge_base=kb.kb, article=kb.members_only)
+    kb.third.promoted = True
+    publish(kb.third)
+    response = client.get(kb.kb.url)
+    assert response.context["featured"] == [kb.second]  # the members-only one is hidden from visitors
+    assert response.context["promoted"] == [kb.third]
+    assert "Getting started" in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_article_query_count_does_not_grow_with_related_items(client, kb, extra, django_assert_max_num_queries):
+    for n in range(extra):
+        article = add_article(kb.section, f"Extra wifi article {n}", tags=["wifi"])
+        kb.public.related_links.create(related=article)
+    client.cookies["sessionid"] = "none"  # a session cookie: no whole-page cache
+    client.get(kb.public.url)
+    with django_assert_max_num_queries(26):
+        client.get(kb.public.url)
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_section_query_count_does_not_grow_with_articles(client, kb, extra, django_assert_num_queries):
+    for n in range(extra):
+        add_article(kb.section, f"More {n}")
+    client.cookies["sessionid"] = "none"
+    client.get(kb.section.url)
+    with django_assert_num_queries(20):
+        client.get(kb.section.url)
+
+
+def test_anonymous_pages_come_from_the_page_cache_until_a_publish(client, kb, django_assert_num_queries):
+    first = client.get(kb.public.url)
+    assert first["X-Page-Cache"] == "miss"
+    assert "private" in first["Cache-Control"]
+    client.cookies.clear()
+    with django_assert_num_queries(0):
+        second = client.get(kb.public.url)
+    assert second["X-Page-Cache"] == "hit"
+    assert 'name="csrfmiddlewaretoken" value="__portal' not in second.content.decode()
+
+    kb.public.title = "Set up the router (new)"
+    publish(kb.public)
+    client.cookies.clear()
+    third = client.get(kb.public.url)
+    assert third["X-Page-Cache"] == "miss"
+    assert "Set up the router (new)" in third.content.decode()
+
+
+def test_cached_page_forms_carry_a_working_token(kb):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(kb.public.url)  # fills the cache
+    visitor = Client(enforce_csrf_checks=True)
+    html = visitor.get(kb.public.url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = visitor.post(f"/help/feedback/{kb.public.pk}/", {"helpful": "yes", "csrfmiddlewaretoken": token})
+    assert response.status_code == HTTPStatus.FOUND
+
+
+def test_missing_translation_falls_back_with_a_notice_and_switch_goes_to_translation(client, kb):
+    from wagtail.models import Locale
+
+    locale = Locale.objects.get(language_code="sl")
+    home_sl = kb.help_index.get_parent().copy_for_translation(locale)
+    publish(home_sl.specific)
+    help_sl = kb.help_index.copy_for_translation(locale)
+    publish(help_sl.specific)
+    kb_sl = kb.kb.copy_for_translation(locale)
+    publish(kb_sl.specific)
+    section_sl = kb.section.copy_for_translation(locale)
+    section_sl.title = "Prvi koraki"
+    publish(section_sl.specific)
+    article_sl = kb.second.copy_for_translation(locale).specific
+    article_sl.title = "Sprememba gesla Wi-Fi"
+    article_sl.slug = "sprememba-gesla"
+    publish(article_sl)
+
+    response = client.post("/i18n/setlang/", {"language": "sl", "next": kb.second.url, "page": kb.second.pk})
+    assert response.url.endswith("/sprememba-gesla/")
+    html = client.get(response.url).content.decode()
+    assert "Sprememba gesla Wi-Fi" in html
+    # An article without a Slovenian version is shown in English, with a notice.
+    response = client.get(kb.third.url)
+    assert response.status_code == HTTPStatus.OK
+    assert "Update the firmware" in response.content.decode()
+    assert response.wsgi_request.translation_missing
+
+
+def test_a_page_that_does_not_exist_in_any_language_is_404(client, kb):
+    assert client.get("/help/router-ax3/no-such-article/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_writers_cannot_publish_and_editors_can(kb):
+    from django.contrib.auth.models import Group
+
+    writer = UserFactory()
+    writer.groups.add(Group.objects.get(name="Writers"))
+    editor = UserFactory(role="editor")
+    assert kb.public.permissions_for_user(writer).can_edit()
+    assert not kb.public.permissions_for_user(writer).can_publish()
+    assert kb.public.permissions_for_user(editor).can_publish()
+
+
+def test_writer_publish_attempt_in_the_admin_leaves_the_live_page_alone(client, kb):
+    from django.contrib.auth.models import Group
+    from wagtail.models import Workflow
+
+    writer = UserFactory()
+    writer.groups.add(Group.objects.get(name="Writers"))
+    client.force_login(writer)
+    assert Workflow.objects.get(name="Review and publish").active
+    page = Page.objects.get(pk=kb.public.pk).specific
+    assert page.get_workflow().name == "Review and publish"
+    edit_url = f"/admin/pages/{page.pk}/edit/"
+    response = client.get(edit_url)
+    assert response.status_code == HTTPStatus.OK
+    assert 'name="action-publish"' not in response.content.decode()
+    assert 'name="action-submit"' in response.content.decode()

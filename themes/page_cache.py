@@ -1,0 +1,87 @@
+"""Whole-page cache for anonymous readers of public Wagtail pages.
+
+Help pages are read far more than they change. For a visitor with no session, a rendered public
+page is stored in the cache under (content generation, host, language, path) and served from there
+without touching the database. Pages carry forms, so the CSRF token is cut out before storing and
+a fresh one for this visitor is put in when serving. Any publish, unpublish, page save or branding
+change starts a new generation (see themes.brand), so readers never see a stale page for long.
+Browsers and shared proxies are told not to store these pages themselves (`private`), because of
+the per-visitor token; the server cache is what makes them cheap.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from .brand import current_generation
+
+CACHE_SECONDS = 600
+TOKEN_PLACEHOLDER = "__portal_csrf_token__"  # noqa: S105 (a marker, not a secret)
+_TOKEN_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def _cache_key(request) -> str:
+    return f"page:{current_generation()}:{request.get_host()}:{translation.get_language()}:{request.path}"
+
+
+def _eligible(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def mark_cacheable(request, response, *, article_id: int | None = None) -> None:
+    """Called when a public page was rendered for an anonymous reader: remember it for the next one."""
+    if not _eligible(request) or response.status_code != 200 or request.user.is_authenticated:
+        return
+    response._portal_page_cache = {"article_id": article_id}
+
+
+class AnonymousPageCacheMiddleware:
+    """Serves and stores whole pages for visitors without a session; see the module docstring."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _eligible(request):
+            return self.get_response(request)
+        key = _cache_key(request)
+        entry = cache.get(key)
+        if entry is not None:
+            return self._from_cache(request, entry)
+        response = self.get_response(request)
+        marker = getattr(response, "_portal_page_cache", None)
+        if marker is not None:
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            html = _TOKEN_FIELD.sub(rf"\g<1>{TOKEN_PLACEHOLDER}\g<2>", response.content.decode())
+            cache.set(
+                key,
+                {"html": html, "content_type": response["Content-Type"], **marker},
+                CACHE_SECONDS,
+            )
+            response["X-Page-Cache"] = "miss"
+            patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+        return response
+
+    def _from_cache(self, request, entry) -> HttpResponse:
+        if entry.get("article_id"):
+            from knowledge_base.services import record_view
+
+            record_view(entry["article_id"])
+        html = entry["html"].replace(TOKEN_PLACEHOLDER, get_token(request))
+        response = HttpResponse(html, content_type=entry["content_type"])
+        response["X-Page-Cache"] = "hit"
+        response["Content-Language"] = translation.get_language()
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+        return response
