@@ -19,7 +19,56 @@ ANONYMOUS_PAGES = [
     "/accounts/signup/",
     "/accounts/password/reset/",
 ]
-SIGNED_IN_PAGES = ["/me/", "/me/profile/", "/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"]
+SIGNED_IN_PAGES = [
+    "/me/",
+    "/me/profile/",
+    "/me/notifications/",
+    "/accounts/email/",
+    "/accounts/password/change/",
+    "/accounts/2fa/",
+]
+HELP_PAGES = [
+    "/help/router-ax3/",
+    "/help/router-ax3/getting-started/",
+    "/help/router-ax3/getting-started/set-up-the-router/",
+    "/help/router-ax3/router-questions/",
+]
+
+
+def build_help_centre() -> None:
+    """A small knowledge base with every kind of page and block the theme has to render."""
+    from knowledge_base.models import FAQPage, HelpIndexPage, KnowledgeBasePage, SectionPage
+    from tests.knowledge_base.conftest import add_article, publish
+
+    help_index = HelpIndexPage.objects.get()
+    kb = KnowledgeBasePage(title="Router AX3", slug="router-ax3", intro="All about the router.")
+    help_index.add_child(instance=kb)
+    publish(kb)
+    section = SectionPage(title="Getting started", slug="getting-started", intro="First steps.")
+    kb.add_child(instance=section)
+    publish(section)
+    article = add_article(section, "Set up the router", tags=["setup"])
+    article.body.append(("code", {"language": "text", "code": "ping 192.168.1.1"}))
+    article.body.append(
+        (
+            "table",
+            {
+                "data": [["Light", "Meaning"], ["White", "Online"]],
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+                "table_caption": "Lights",
+            },
+        )
+    )
+    publish(article)
+    add_article(section, "Change the Wi-Fi password", tags=["setup"])
+    faq = FAQPage(
+        title="Router questions",
+        slug="router-questions",
+        items=[("item", {"question": "Is there a fee?", "answer": "<p>No.</p>"})],
+    )
+    kb.add_child(instance=faq)
+    publish(faq)
 
 
 def check_page(page, url: str, name: str, screenshot) -> list[str]:
@@ -42,10 +91,11 @@ def check_page(page, url: str, name: str, screenshot) -> list[str]:
 @pytest.mark.parametrize("width", [1280, 360])
 def test_pages_are_accessible_and_fit_the_screen(browser, live_site, screenshot, width, scheme):
     user = UserFactory(email="reader@example.com")
+    build_help_centre()
     context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
     page = context.new_page()
     problems = []
-    for path in ANONYMOUS_PAGES:
+    for path in ANONYMOUS_PAGES + HELP_PAGES:
         slug = path.strip("/").replace("/", "-").replace("?q=", "-") or "home"
         problems += check_page(page, live_site.url + path, f"{slug}-{width}-{scheme}", screenshot)
 
@@ -54,7 +104,10 @@ def test_pages_are_accessible_and_fit_the_screen(browser, live_site, screenshot,
     page.locator("#id_password").fill(PASSWORD)
     page.locator("form.form button[type=submit]").click()
     page.wait_for_url("**/me/")
-    for path in SIGNED_IN_PAGES:
+    from knowledge_base.models import ArticlePage
+
+    feedback_page = f"/help/feedback/{ArticlePage.objects.get(slug='set-up-the-router').pk}/"
+    for path in [*SIGNED_IN_PAGES, *HELP_PAGES, feedback_page]:
         slug = path.strip("/").replace("/", "-")
         problems += check_page(page, live_site.url + path, f"{slug}-{width}-{scheme}", screenshot)
     context.close()
