@@ -38,6 +38,7 @@ class ReviewTaskViewSet(SnippetViewSet):
     list_display = ["article", "status", "opened_at", "updated_at"]
     filterset_class = ReviewTaskFilterSet
     inspect_template_name = "knowledge_base/admin/review_task_inspect.html"
+    inspect_view_fields = ["article", "status", "opened_at", "updated_at", "closed_at", "closed_by_revision"]
 
     def get_queryset(self, request):
         return ReviewTask.objects.select_related("article").order_by("status", "-updated_at")

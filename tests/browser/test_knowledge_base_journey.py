@@ -52,10 +52,10 @@ def test_feedback_reaches_the_owner_and_a_fix_closes_it(browser, live_site, scre
     admin.locator("#id_password").fill(PASSWORD)
     admin.locator("button[type=submit]").click()
     admin.wait_for_url(re.compile(r"/admin/$"))
-    assert (
-        "Understand the status light" in admin.locator("#kb-overdue-heading").locator("..").locator("..").inner_text()
-    )
-    admin.get_by_role("link", name="Understand the status light").first.click()
+    panel = admin.locator("section", has=admin.locator("#kb-overdue-heading"))
+    assert "Understand the status light" in panel.inner_text()
+    panel.get_by_role("link", name="Understand the status light").click()
+    admin.wait_for_url(re.compile(r"/reviewtask/inspect/"))
     assert "The light is blue on my router." in admin.content()
     screenshot(admin, "kb-review-task-admin")
 
