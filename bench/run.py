@@ -22,11 +22,20 @@ HOST, PORT = "127.0.0.1", 8765
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
 
+ARTICLE = "/help/router-ax3/troubleshooting/no-internet-connection/"
+
 #: (label, path, signed in?) — later capabilities add their pages here.
 PAGES = [
     ("bare Django view", "/bench/bare/", False),
     ("home", "/", False),
     ("help centre", "/help/", False),
+    ("knowledge base", "/help/router-ax3/", False),
+    ("section", "/help/router-ax3/troubleshooting/", False),
+    ("article (page cache)", ARTICLE, False),
+    # Any query string bypasses the page cache: the same article rendered on every request.
+    ("article (no page cache)", ARTICLE + "?uncached=1", False),
+    ("article (signed in)", ARTICLE, True),
+    ("FAQ page", "/help/router-ax3/router-questions/", False),
     ("community", "/community/", False),
     ("support", "/support/", False),
     ("search", "/search/?q=help", False),

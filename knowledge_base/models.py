@@ -295,7 +295,9 @@ class ArticlePage(Page):
         return bool(self.review_by and self.review_by < timezone.localdate())
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import article_neighbours, related_articles
+        from themes.brand import current_generation
+
+        from .selectors import article_sidebar
         from .views import current_feedback
 
         context = super().get_context(request, *args, **kwargs)
@@ -303,8 +305,10 @@ class ArticlePage(Page):
         context["following"] = (
             request.user.is_authenticated and Follow.objects.filter(user=request.user, page=self).exists()
         )
-        context["related"] = related_articles(article=self, user=request.user)
-        context["previous_article"], context["next_article"] = article_neighbours(article=self, user=request.user)
+        sidebar = article_sidebar(article=self, user=request.user)
+        context["related"] = sidebar["related"]
+        context["previous_article"], context["next_article"] = sidebar["previous"], sidebar["next"]
+        context["content_generation"] = current_generation()
         return context
 
 

@@ -69,3 +69,36 @@ def article_neighbours(*, article: ArticlePage, user) -> tuple[ArticlePage | Non
     previous = siblings.filter(path__lt=article.path).order_by("-path").first()
     following = siblings.filter(path__gt=article.path).order_by("path").first()
     return previous, following
+
+
+SIDEBAR_CACHE_SECONDS = 600
+
+
+def article_sidebar(*, article: ArticlePage, user) -> dict:
+    """Related articles and the previous/next links, as titles and addresses.
+
+    They depend only on published content and on which audiences the reader belongs to, so they
+    are cached per article and audience set under the content generation (bumped by any publish).
+    """
+    from django.core.cache import cache
+
+    from themes.brand import current_generation
+
+    from .permissions import allowed_audiences
+
+    audiences = ",".join(sorted(allowed_audiences(user)))
+    key = f"kb:sidebar:{current_generation()}:{article.pk}:{audiences}"
+    sidebar = cache.get(key)
+    if sidebar is None:
+
+        def link(page):
+            return {"title": page.title, "url": page.url, "summary": page.summary} if page else None
+
+        previous, following = article_neighbours(article=article, user=user)
+        sidebar = {
+            "related": [link(page) for page in related_articles(article=article, user=user)],
+            "previous": link(previous),
+            "next": link(following),
+        }
+        cache.set(key, sidebar, SIDEBAR_CACHE_SECONDS)
+    return sidebar

@@ -88,6 +88,7 @@ def brand_for_request(request) -> Brand:
     return brand
 
 
+@receiver(post_save, sender="knowledge_base.SharedText")
 @receiver(post_save, sender=BrandingSettings)
 @receiver(post_delete, sender=BrandingSettings)
 @receiver(post_save, sender=Site)
