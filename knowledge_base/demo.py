@@ -166,7 +166,24 @@ def _ensure_kb(help_index: HelpIndexPage, spec: dict, *, owner, image, shared) -
     _publish(faq, owner)
     for order, article in enumerate(articles[1:4]):
         FeaturedArticle.objects.create(knowledge_base=kb, article=article, sort_order=order)
+    _demonstrate_publishing(articles, owner)
     return kb
+
+
+def _demonstrate_publishing(articles: list[ArticlePage], owner) -> None:
+    """A pending draft, a scheduled change and an expiry, so editors see Wagtail's publishing tools."""
+    now = timezone.now()
+    by_title = {article.title: article for article in articles}
+    if draft := by_title.get("Choose between 2.4 GHz and 5 GHz"):
+        draft.summary = "When each band is the better choice, and what Wi-Fi 6E adds."
+        draft.save_revision(user=owner)  # a draft beside the live page: compare it in the history
+    if scheduled := by_title.get("Update the router's firmware"):
+        scheduled.summary = "Keep your router secure with the latest firmware, installed automatically at night."
+        scheduled.go_live_at = now + datetime.timedelta(days=7)
+        scheduled.save_revision(user=owner, approved_go_live_at=scheduled.go_live_at)
+    if expiring := by_title.get("Set up parental controls"):
+        expiring.expire_at = now + datetime.timedelta(days=90)
+        _publish(expiring, owner)
 
 
 def _translate(page, locale, fields: dict, owner) -> None:

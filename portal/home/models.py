@@ -50,4 +50,8 @@ class HomePage(Page):
         help_index = self.get_children().live().public().filter(slug="help").first()
         context["help_index"] = help_index
         context["help_topics"] = help_index.get_children().live().public()[:12] if help_index else []
+        if help_index is not None:
+            from knowledge_base.selectors import popular_articles
+
+            context["popular"] = popular_articles(root=help_index, user=request.user, limit=6)
         return context
