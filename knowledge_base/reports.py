@@ -124,6 +124,72 @@ class OverdueReviewsReport(ReportView):
         return ArticlePage.objects.live().filter(review_by__lt=timezone.localdate()).select_related("content_owner")
 
 
+def knowledge_base_statistics(queryset):
+    """Annotate knowledge bases with the totals of the articles below them (one query)."""
+
+    def below(model, prefix: str):
+        return model.objects.filter(**{f"{prefix}path__startswith": OuterRef("path")})
+
+    def total(subquery, expression):
+        return Coalesce(
+            Subquery(subquery.annotate(n=expression).values("n")[:1], output_field=IntegerField()),
+            0,
+        )
+
+    views = below(ArticleDailyViews, "article__").order_by().values("article__locale")
+    votes = below(ArticleFeedback, "article__").order_by().values("article__locale")
+    tasks = below(ReviewTask, "article__").filter(status=ReviewTaskStatus.OPEN).order_by().values("article__locale")
+    articles = below(ArticlePage, "").order_by().values("locale")
+    return queryset.annotate(
+        article_count=total(articles, Count("pk")),
+        view_count=total(views, Sum("views")),
+        vote_count=total(votes, Count("pk")),
+        yes_count=total(votes.filter(helpful=True), Count("pk")),
+        open_tasks=total(tasks, Count("pk")),
+    ).annotate(
+        helpful_percent=Round(
+            Cast(F("yes_count"), FloatField()) * 100.0 / NullIf(Cast(F("vote_count"), FloatField()), 0.0)
+        )
+    )
+
+
+class KnowledgeBaseFeedbackReport(ReportView):
+    """The same figures per knowledge base: where readers struggle, product by product."""
+
+    page_title = _("Knowledge base feedback")
+    header_icon = "folder-open-inverse"
+    index_url_name = "kb_knowledge_base_feedback_report"
+    index_results_url_name = "kb_knowledge_base_feedback_report_results"
+    default_ordering = "-view_count"
+    columns = [
+        TitleColumn("title", label=_("Knowledge base"), url_name="wagtailadmin_pages:edit", sort_key="title"),
+        _count_column("article_count", _("Articles")),
+        _count_column("view_count", _("Views")),
+        _count_column("vote_count", _("Votes")),
+        _count_column("helpful_percent", _("Helpful %")),
+        _count_column("open_tasks", _("Open review tasks")),
+    ]
+    list_export = ["title", "article_count", "view_count", "vote_count", "helpful_percent", "open_tasks"]
+    export_headings = {
+        "title": _("Knowledge base"),
+        "article_count": _("Articles"),
+        "view_count": _("Views"),
+        "vote_count": _("Votes"),
+        "helpful_percent": _("Helpful %"),
+        "open_tasks": _("Open review tasks"),
+    }
+
+    def get_queryset(self):
+        services.flush_view_counts()
+        return knowledge_base_statistics(KnowledgeBasePage.objects.all())
+
+    def order_queryset(self, queryset):
+        ordering = self.ordering or self.default_ordering
+        field = ordering.lstrip("-")
+        expression = F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True)
+        return queryset.order_by(expression, "path")
+
+
 class ReviewTaskFilterSet(WagtailFilterSet):
     class Meta:
         model = ReviewTask

@@ -10,7 +10,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .choices import ReviewTaskStatus
 from .models import ArticlePage, Product, ReviewTask, SharedText
-from .reports import ArticleFeedbackReport, OverdueReviewsReport, ReviewTaskFilterSet
+from .reports import ArticleFeedbackReport, KnowledgeBaseFeedbackReport, OverdueReviewsReport, ReviewTaskFilterSet
 
 
 class ProductViewSet(SnippetViewSet):
@@ -58,6 +58,16 @@ def register_report_urls():
             ArticleFeedbackReport.as_view(results_only=True),
             name="kb_article_feedback_report_results",
         ),
+        path(
+            "reports/knowledge-base-feedback/",
+            KnowledgeBaseFeedbackReport.as_view(),
+            name="kb_knowledge_base_feedback_report",
+        ),
+        path(
+            "reports/knowledge-base-feedback/results/",
+            KnowledgeBaseFeedbackReport.as_view(results_only=True),
+            name="kb_knowledge_base_feedback_report_results",
+        ),
         path("reports/overdue-reviews/", OverdueReviewsReport.as_view(), name="kb_overdue_reviews_report"),
         path(
             "reports/overdue-reviews/results/",
@@ -77,6 +87,16 @@ class EditorsMenuItem(MenuItem):
 @hooks.register("register_reports_menu_item")
 def register_article_feedback_report_menu_item():
     return EditorsMenuItem(_("Article feedback"), reverse("kb_article_feedback_report"), icon_name="help", order=950)
+
+
+@hooks.register("register_reports_menu_item")
+def register_knowledge_base_feedback_report_menu_item():
+    return EditorsMenuItem(
+        _("Knowledge base feedback"),
+        reverse("kb_knowledge_base_feedback_report"),
+        icon_name="folder-open-inverse",
+        order=952,
+    )
 
 
 @hooks.register("register_reports_menu_item")

@@ -11,12 +11,9 @@ WORKFLOW = "Review and publish"
 
 
 def create_workflow(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
+    from portal.accounts.roles import ensure_permissions
 
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    ensure_permissions(apps)
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -32,6 +32,16 @@ ROLE_LABELS = {
 
 STAFF_ROLES = (MODERATOR, AGENT, EDITOR, ADMIN)
 
+#: Uploading and choosing images and documents: editors' and admins' daily work.
+MEDIA_PERMISSIONS = [
+    "wagtailimages.add_image",
+    "wagtailimages.change_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+
 #: role code → model permissions ("app_label.codename") the group holds.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CUSTOMER: [],
@@ -39,12 +49,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     AGENT: ["wagtailadmin.access_admin", "accounts.view_organisation"],
     EDITOR: [
         "wagtailadmin.access_admin",
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.choose_image",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.choose_document",
+        *MEDIA_PERMISSIONS,
         "taggit.add_tag",
         "wagtailcore.view_locale",
         "knowledge_base.add_product",
@@ -76,12 +81,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "wagtailcore.change_locale",
         "wagtailcore.view_locale",
         "themes.change_brandingsettings",
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.choose_image",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.choose_document",
+        *MEDIA_PERMISSIONS,
         "wagtailredirects.add_redirect",
         "wagtailredirects.change_redirect",
         "wagtailredirects.delete_redirect",
@@ -103,24 +103,7 @@ ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 #: role code → collection permissions on the root collection (images and documents).
-ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {
-    EDITOR: [
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.choose_image",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.choose_document",
-    ],
-    ADMIN: [
-        "wagtailimages.add_image",
-        "wagtailimages.change_image",
-        "wagtailimages.choose_image",
-        "wagtaildocs.add_document",
-        "wagtaildocs.change_document",
-        "wagtaildocs.choose_document",
-    ],
-}
+ROLE_COLLECTION_PERMISSIONS: dict[str, list[str]] = {EDITOR: MEDIA_PERMISSIONS, ADMIN: MEDIA_PERMISSIONS}
 
 
 def role_codes(user) -> set[str]:
@@ -143,19 +126,22 @@ def is_staff_member(user) -> bool:
     return bool(role_codes(user) & set(STAFF_ROLES))
 
 
-def sync_role_groups(apps) -> None:
-    """Create the role groups and give them exactly their permissions. Idempotent.
-
-    Takes an app registry so a data migration can call it with historical models.
-    """
+def ensure_permissions(apps) -> None:
+    """Create the model permissions now; Django normally does it only after `migrate` finishes."""
     from django.contrib.auth.management import create_permissions
 
-    # Permissions are normally created after migrate; make sure they exist now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
 
+
+def sync_role_groups(apps) -> None:
+    """Create the role groups and give them exactly their permissions. Idempotent.
+
+    Takes an app registry so a data migration can call it with historical models.
+    """
+    ensure_permissions(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     Page = apps.get_model("wagtailcore", "Page")

@@ -208,3 +208,19 @@ def test_owner_dashboard_and_reports_show_overdue_and_feedback(client, kb):
     task = ReviewTask.objects.get(article=kb.public)
     inspect = client.get(f"/admin/snippets/knowledge_base/reviewtask/inspect/{task.pk}/").content.decode()
     assert "Which cable?" in inspect
+
+
+def test_knowledge_base_report_totals_the_articles_below_it(client, kb):
+    for vote in ("yes", "yes", "no"):
+        Client().post(f"/help/feedback/{kb.public.pk}/", {"helpful": vote})
+    Client().post(f"/help/feedback/{kb.second.pk}/", {"helpful": "yes"})
+    Client().get(kb.second.url)
+    client.force_login(kb.owner)
+    response = client.get("/admin/reports/knowledge-base-feedback/")
+    assert response.status_code == HTTPStatus.OK
+    row = next(item for item in response.context["object_list"] if item.pk == kb.kb.pk)
+    assert (row.article_count, row.vote_count, row.yes_count, row.helpful_percent) == (5, 4, 3, 75)
+    assert row.view_count >= 1
+    csv = client.get("/admin/reports/knowledge-base-feedback/?export=csv")
+    text = b"".join(csv.streaming_content).decode() if csv.streaming else csv.content.decode()
+    assert "Router AX3" in text
