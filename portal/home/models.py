@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Locale, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 
 class HomePage(Page):
@@ -35,14 +36,30 @@ class HomePage(Page):
         The fallback is flagged on the request so the page can say it is shown in another language.
         """
         try:
-            return super().route(request, path_components)
+            return self._route_by_url_path(request, path_components)
         except Http404:
             default_home = self.get_translation_or_none(Locale.get_default())
             if default_home is None or default_home.pk == self.pk:
                 raise
-            result = default_home.specific.route(request, path_components)
+            result = default_home.specific._route_by_url_path(request, path_components)
             request.translation_missing = True
             return result
+
+    def _route_by_url_path(self, request, path_components):
+        """Find the page in one query by its stored address instead of one query per path segment.
+
+        Pages whose type routes by itself (a routable page) are left to Wagtail's usual walk.
+        """
+        if path_components:
+            url_path = self.url_path + "/".join(path_components) + "/"
+            page = Page.objects.filter(url_path=url_path, path__startswith=self.path).first()
+            if page is not None:
+                specific = page.specific
+                if type(specific).route is Page.route:
+                    if not specific.live:
+                        raise Http404
+                    return RouteResult(specific)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
