@@ -55,11 +55,21 @@ class ArticleReportFilterSet(WagtailFilterSet):
         fields = ["audience"]
 
 
+class FiguresReportView(ReportView):
+    """A report of annotated figures: sorts on any figure, empty ones last, then in tree order."""
+
+    def order_queryset(self, queryset):
+        ordering = self.ordering or self.default_ordering
+        field = ordering.lstrip("-")
+        expression = F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True)
+        return queryset.order_by(expression, "path")
+
+
 def _count_column(name: str, label) -> Column:
     return Column(name, label=label, sort_key=name)
 
 
-class ArticleFeedbackReport(ReportView):
+class ArticleFeedbackReport(FiguresReportView):
     """Views, helpful %, votes, reasons and open review tasks per article; sortable; CSV/XLSX export."""
 
     page_title = _("Article feedback")
@@ -96,12 +106,6 @@ class ArticleFeedbackReport(ReportView):
     def get_queryset(self):
         services.flush_view_counts()
         return article_statistics(ArticlePage.objects.all())
-
-    def order_queryset(self, queryset):
-        ordering = self.ordering or self.default_ordering
-        field = ordering.lstrip("-")
-        expression = F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True)
-        return queryset.order_by(expression, "path")
 
 
 class OverdueReviewsReport(ReportView):
@@ -153,7 +157,7 @@ def knowledge_base_statistics(queryset):
     )
 
 
-class KnowledgeBaseFeedbackReport(ReportView):
+class KnowledgeBaseFeedbackReport(FiguresReportView):
     """The same figures per knowledge base: where readers struggle, product by product."""
 
     page_title = _("Knowledge base feedback")
@@ -182,12 +186,6 @@ class KnowledgeBaseFeedbackReport(ReportView):
     def get_queryset(self):
         services.flush_view_counts()
         return knowledge_base_statistics(KnowledgeBasePage.objects.all())
-
-    def order_queryset(self, queryset):
-        ordering = self.ordering or self.default_ordering
-        field = ordering.lstrip("-")
-        expression = F(field).desc(nulls_last=True) if ordering.startswith("-") else F(field).asc(nulls_last=True)
-        return queryset.order_by(expression, "path")
 
 
 class ReviewTaskFilterSet(WagtailFilterSet):
