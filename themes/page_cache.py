@@ -29,18 +29,20 @@ def _cache_key(request) -> str:
     return f"page:{current_generation()}:{request.get_host()}:{translation.get_language()}:{request.path}"
 
 
-def _eligible(request) -> bool:
+def eligible_for_page_cache(request) -> bool:
+    """A visitor without a session or pending messages, asking for a page without a query string."""
     return (
         request.method in ("GET", "HEAD")
         and not request.GET
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
     )
 
 
 def mark_cacheable(request, response, *, article_id: int | None = None) -> None:
     """Called when a public page was rendered for an anonymous reader: remember it for the next one."""
-    if not _eligible(request) or response.status_code != 200 or request.user.is_authenticated:
+    if not eligible_for_page_cache(request) or response.status_code != 200:
         return
     response._portal_page_cache = {"article_id": article_id}
 
@@ -52,7 +54,7 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _eligible(request):
+        if not eligible_for_page_cache(request):
             return self.get_response(request)
         key = _cache_key(request)
         entry = cache.get(key)

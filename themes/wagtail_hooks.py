@@ -2,14 +2,14 @@
 
 from wagtail import hooks
 
-from .page_cache import mark_cacheable
+from .page_cache import eligible_for_page_cache, mark_cacheable
 
 
 @hooks.register("on_serve_page")
 def cache_public_pages(next_serve_page):
     def serve(page, request, args, kwargs):
         response = next_serve_page(page, request, args, kwargs)
-        if not request.user.is_authenticated and not page.get_view_restrictions():
+        if eligible_for_page_cache(request) and not page.get_view_restrictions():
             from knowledge_base.models import ArticlePage
 
             mark_cacheable(request, response, article_id=page.pk if isinstance(page, ArticlePage) else None)
