@@ -72,6 +72,7 @@ class AnonymousPageCacheMiddleware:
                 CACHE_SECONDS,
             )
             response["X-Page-Cache"] = "miss"
+            patch_vary_headers(response, ("Cookie", "Accept-Language"))
             patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
         return response
 
