@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve as serve_static
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import views
+from portal import serving, views
 from portal.accounts import urls as accounts_urls
 from portal.search import urls as search_urls
 
@@ -28,5 +28,9 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve_static, {"document_root": settings.MEDIA_ROOT})]
 
-# Wagtail serves every other address from the page tree (/, /help/, …); keep it last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail serves every other address from the page tree (/, /help/, …); keep it last. The page view
+# is Wagtail's, started from a cached site and home page (portal/serving.py).
+urlpatterns += [
+    re_path(wagtail_urls.serve_pattern, serving.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]
