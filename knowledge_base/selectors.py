@@ -5,6 +5,7 @@ from django.db.models import Count, Sum
 from .models import ArticlePage, FAQPage, FeaturedArticle, SectionPage
 
 RELATED_LIMIT = 5
+POPULAR_CACHE_SECONDS = 300
 
 
 def _visible_articles(user):
@@ -31,13 +32,29 @@ def promoted_articles(*, knowledge_base, user, limit: int = 6) -> list[ArticlePa
 
 
 def popular_articles(*, root, user, limit: int = 8) -> list[ArticlePage]:
-    """Most viewed articles below `root`, by the views recorded so far."""
-    return list(
-        _visible_articles(user)
-        .descendant_of(root)
-        .annotate(total_views=Sum("daily_views__views"))
-        .order_by("-total_views", "path")[:limit]
-    )
+    """Most viewed articles below `root`, by the views recorded so far.
+
+    Summing the views is the costly part of the home and help pages, and the ranking moves slowly,
+    so it is cached per audience set for a few minutes (and renewed by any publish).
+    """
+    from django.core.cache import cache
+
+    from themes.brand import current_generation
+
+    from .permissions import allowed_audiences
+
+    audiences = ",".join(sorted(allowed_audiences(user)))
+    key = f"kb:popular:{current_generation()}:{root.pk}:{audiences}:{limit}"
+    popular = cache.get(key)
+    if popular is None:
+        popular = list(
+            _visible_articles(user)
+            .descendant_of(root)
+            .annotate(total_views=Sum("daily_views__views"))
+            .order_by("-total_views", "path")[:limit]
+        )
+        cache.set(key, popular, POPULAR_CACHE_SECONDS)
+    return popular
 
 
 def related_articles(*, article: ArticlePage, user, limit: int = RELATED_LIMIT) -> list[ArticlePage]:

@@ -246,3 +246,18 @@ def test_writer_publish_attempt_in_the_admin_leaves_the_live_page_alone(client, 
     assert response.status_code == HTTPStatus.OK
     assert 'name="action-publish"' not in response.content.decode()
     assert 'name="action-submit"' in response.content.decode()
+
+
+def test_popular_articles_follow_views_and_the_readers_audience(client, kb):
+    from knowledge_base.models import ArticleDailyViews
+
+    ArticleDailyViews.objects.create(article=kb.members_only, day=timezone.localdate(), views=50)
+    ArticleDailyViews.objects.create(article=kb.third, day=timezone.localdate(), views=20)
+    visitor_popular = client.get(kb.help_index.url).context["popular"]
+    assert visitor_popular[0] == kb.third
+    assert kb.members_only not in visitor_popular
+
+    member = reader("member")
+    client.force_login(member)
+    member_popular = client.get(kb.help_index.url).context["popular"]
+    assert member_popular[0] == kb.members_only
