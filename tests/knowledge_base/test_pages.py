@@ -261,3 +261,38 @@ def test_popular_articles_follow_views_and_the_readers_audience(client, kb):
     client.force_login(member)
     member_popular = client.get(kb.help_index.url).context["popular"]
     assert member_popular[0] == kb.members_only
+
+
+def test_review_and_publish_round_trip(kb):
+    """A writer's change waits for an editor: request changes, resubmit, approve → live."""
+    from django.contrib.auth.models import Group
+
+    writer = UserFactory()
+    writer.groups.add(Group.objects.get(name="Writers"))
+    editor = UserFactory(role="editor")
+    page = ArticlePage.objects.get(pk=kb.second.pk)
+    page.title = "Change the Wi-Fi password (reviewed)"
+    revision = page.save_revision(user=writer)
+    workflow = page.get_workflow()
+    assert workflow.name == "Review and publish"
+
+    state = workflow.start(page, writer)
+    task_state = state.current_task_state
+    assert editor in task_state.task.specific.groups.get().user_set.all()
+    assert [a[0] for a in task_state.task.specific.get_actions(page, writer)] == []
+    assert "approve" in [a[0] for a in task_state.task.specific.get_actions(page, editor)]
+
+    task_state.task.specific.on_action(task_state, editor, "reject")
+    page.refresh_from_db()
+    assert page.title == "Change the Wi-Fi password"  # the live page is unchanged
+
+    state.refresh_from_db()
+    assert state.status == "needs_changes"
+    page.title = "Change the Wi-Fi password (reviewed)"
+    revision = page.save_revision(user=writer)
+    state.resume(writer)
+    state.refresh_from_db()
+    state.current_task_state.task.specific.on_action(state.current_task_state, editor, "approve")
+    page.refresh_from_db()
+    assert page.title == "Change the Wi-Fi password (reviewed)"
+    assert page.live_revision.pk == revision.pk
