@@ -1,6 +1,7 @@
 """Reads for knowledge-base pages. Each runs a fixed number of queries, however many items there are."""
 
 from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 
 from .models import ArticlePage, FAQPage, FeaturedArticle, SectionPage
 
@@ -50,7 +51,7 @@ def popular_articles(*, root, user, limit: int = 8) -> list[ArticlePage]:
         popular = list(
             _visible_articles(user)
             .descendant_of(root)
-            .annotate(total_views=Sum("daily_views__views"))
+            .annotate(total_views=Coalesce(Sum("daily_views__views"), 0))
             .order_by("-total_views", "path")[:limit]
         )
         cache.set(key, popular, POPULAR_CACHE_SECONDS)
