@@ -71,12 +71,11 @@ def notify_followers_of_update(*, article: ArticlePage, published_by=None) -> No
     watched_pages = [article.pk, *article.get_ancestors().values_list("pk", flat=True)]
     followers = {follow.user for follow in Follow.objects.filter(page_id__in=watched_pages).select_related("user")}
     followers.discard(published_by)
-    from .permissions import allowed_audiences
+    from .permissions import readers_among
 
     by_language = defaultdict(list)
-    for person in followers:
-        if article.audience in allowed_audiences(person):
-            by_language[person.locale].append(person)
+    for person in readers_among(followers, article.audience):
+        by_language[person.locale].append(person)
     for language, people in by_language.items():
         with translation.override(language):
             title = _("Updated: %(title)s") % {"title": article.title}
@@ -130,11 +129,12 @@ def overdue_articles():
 def send_review_reminders() -> int:
     """E-mail each owner their overdue reviews, once per article and due date. Returns reminders sent."""
     pending = defaultdict(list)
-    for article in overdue_articles().select_related("content_owner"):
-        already = ReviewReminder.objects.filter(
-            article=article, review_by=article.review_by, owner=article.content_owner
-        ).exists()
-        if not already:
+    overdue = list(overdue_articles().select_related("content_owner"))
+    already_sent = set(
+        ReviewReminder.objects.filter(article__in=overdue).values_list("article_id", "review_by", "owner_id")
+    )
+    for article in overdue:
+        if (article.pk, article.review_by, article.content_owner_id) not in already_sent:
             pending[article.content_owner].append(article)
     sent = 0
     for owner, articles in pending.items():

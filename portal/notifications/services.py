@@ -9,11 +9,6 @@ from .choices import EmailFrequency
 from .models import Notification, NotificationPreference
 
 
-def email_frequency(user) -> str:
-    preference = NotificationPreference.objects.filter(user=user).first()
-    return preference.email_frequency if preference else EmailFrequency.IMMEDIATE
-
-
 @transaction.atomic
 def notify(*, recipients: Iterable, kind: str, title: str, url: str = "", body: str = "") -> list[Notification]:
     """Create a notification for each recipient; e-mail those who want it, after commit.
@@ -24,7 +19,12 @@ def notify(*, recipients: Iterable, kind: str, title: str, url: str = "", body: 
     created = Notification.objects.bulk_create(
         [Notification(recipient=user, kind=kind, title=title, url=url, body=body) for user in recipients]
     )
-    wants_email = {user.pk for user in recipients if user.email and email_frequency(user) == EmailFrequency.IMMEDIATE}
+    quiet = set(
+        NotificationPreference.objects.filter(user__in=recipients)
+        .exclude(email_frequency=EmailFrequency.IMMEDIATE)
+        .values_list("user_id", flat=True)
+    )
+    wants_email = {user.pk for user in recipients if user.email and user.pk not in quiet}
     for notification in created:
         if notification.recipient_id in wants_email:
             transaction.on_commit(lambda pk=notification.pk: _enqueue_email(pk))

@@ -224,3 +224,24 @@ def test_knowledge_base_report_totals_the_articles_below_it(client, kb):
     csv = client.get("/admin/reports/knowledge-base-feedback/?export=csv")
     text = b"".join(csv.streaming_content).decode() if csv.streaming else csv.content.decode()
     assert "Router AX3" in text
+
+
+def test_notifying_many_followers_takes_a_fixed_number_of_queries(
+    client, kb, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from portal.membership.models import Subscription
+    from portal.notifications.models import NotificationPreference
+
+    followers = [UserFactory() for _ in range(8)]
+    for person in followers:
+        Follow.objects.create(user=person, page=kb.section)
+    Subscription.objects.create(holder=followers[0], ends_at=timezone.now() + timezone.timedelta(days=3))
+    NotificationPreference.objects.create(user=followers[1], email_frequency="never")
+    with django_assert_max_num_queries(12):
+        services.notify_followers_of_update(article=kb.members_only, published_by=kb.owner)
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [followers[0].pk]
+    with django_assert_max_num_queries(12):
+        services.notify_followers_of_update(article=kb.second, published_by=kb.owner)
+    assert Notification.objects.count() == 1 + 8
