@@ -3,7 +3,7 @@
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
-from .models import ArticlePage, FAQPage, FeaturedArticle, SectionPage
+from .models import ArticlePage, FAQPage, FeaturedArticle, Product, SectionPage
 
 RELATED_LIMIT = 5
 POPULAR_CACHE_SECONDS = 300
@@ -120,3 +120,8 @@ def article_sidebar(*, article: ArticlePage, user) -> dict:
         }
         cache.set(key, sidebar, SIDEBAR_CACHE_SECONDS)
     return sidebar
+
+
+def product_names() -> list[str]:
+    """Names of the supported products, for other apps' forms (a support request's product field)."""
+    return list(Product.objects.order_by("name").values_list("name", flat=True))

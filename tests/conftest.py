@@ -27,6 +27,7 @@ def ensure_baseline() -> None:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PORTAL_PRIVATE_ROOT = tmp_path / "private"
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ day that crosses a daylight-saving change is as long as the wall clock says (23 
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -42,7 +43,7 @@ class Calendar:
     @classmethod
     def always(cls, time_zone: str = "UTC") -> Calendar:
         """Around the clock, every day (24/7 support)."""
-        return cls(time_zone=time_zone, weekly_hours={day: ((0, MINUTES_PER_DAY),) for day in range(7)})
+        return cls(time_zone=time_zone, weekly_hours=dict.fromkeys(range(7), ((0, MINUTES_PER_DAY),)))
 
     @property
     def zone(self) -> ZoneInfo:
@@ -105,7 +106,9 @@ def _running_intervals(
     """Working intervals from `start` (to `until` if given) with the pauses cut out."""
     start = start.astimezone(UTC)
     cuts = sorted(
-        (p.start.astimezone(UTC), p.end.astimezone(UTC) if p.end else None) for p in pauses if p.end is None or p.end > start
+        (p.start.astimezone(UTC), p.end.astimezone(UTC) if p.end else None)
+        for p in pauses
+        if p.end is None or p.end > start
     )
     for begin, end in calendar.working_intervals(start):
         if until is not None:
@@ -116,7 +119,7 @@ def _running_intervals(
         for cut_start, cut_end in cuts:
             next_pieces = []
             for piece_start, piece_end in pieces:
-                if cut_end is not None and cut_end <= piece_start or cut_start >= piece_end:
+                if (cut_end is not None and cut_end <= piece_start) or cut_start >= piece_end:
                     next_pieces.append((piece_start, piece_end))
                     continue
                 if cut_start > piece_start:
@@ -258,7 +261,7 @@ def explain(calendar: Calendar, *, start: datetime, end: datetime, pauses: Itera
     points = sorted(boundaries)
     working = list(_clip_intervals(calendar, start, end))
     segments: list[Segment] = []
-    for piece_start, piece_end in zip(points, points[1:], strict=False):
+    for piece_start, piece_end in itertools.pairwise(points):
         pause = next(
             (p for p in pauses if p.start <= piece_start and (p.end is None or p.end >= piece_end)),
             None,

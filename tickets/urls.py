@@ -6,4 +6,13 @@ app_name = "tickets"
 
 urlpatterns = [
     path("", views.support_home, name="home"),
+    path("new/", views.new_request, name="new"),
+    path("opened/", views.opened_suggestion, name="opened"),
+    path("requests/", views.request_list, name="list"),
+    path("requests/<str:reference>/", views.request_detail, name="detail"),
+    path("requests/<str:reference>/reply/", views.reply, name="reply"),
+    path("requests/<str:reference>/solve/", views.solve, name="solve"),
+    path("requests/<str:reference>/reopen/", views.reopen, name="reopen"),
+    path("requests/<str:reference>/cc/", views.update_cc, name="cc"),
+    path("requests/<str:reference>/files/<int:pk>/", views.download_attachment, name="attachment"),
 ]

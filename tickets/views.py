@@ -1,6 +1,224 @@
-from django.shortcuts import render
+"""The customer's side of support: file a request, follow it, reply, solve, reopen.
+
+Each view fetches through `selectors.access_*` (404 for what the person may not read),
+validates with a form, calls one service and redirects.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from knowledge_base.selectors import product_names
+
+from . import selectors, services
+from .forms import CCForm, NewRequestForm, ReplyForm, RequestListForm
+from .models import RequestType
+
+REQUESTS_PER_PAGE = 20
 
 
 def support_home(request):
     """Support's front page (/support/): the ways to reach the support team."""
     return render(request, "tickets/support_home.html")
+
+
+@login_required
+def new_request(request):
+    """/support/new/: choose a type, then fill in its form. `?type=` or the posted `type` picks it."""
+    types = list(RequestType.objects.filter(is_active=True).prefetch_related("fields"))
+    chosen = request.POST.get("type") or request.GET.get("type")
+    if chosen is None and len(types) == 1:
+        chosen = str(types[0].pk)
+    request_type = next((t for t in types if str(t.pk) == chosen), None)
+    if request_type is None:
+        status = 400 if chosen else 200
+        if chosen:
+            messages.error(request, _("That request type does not exist. Please choose one of these."))
+        return render(request, "tickets/choose_type.html", {"types": types}, status=status)
+    initial = {"subject": request.GET.get("subject", "")[:200]}
+    form = NewRequestForm(
+        request.POST or None,
+        request.FILES or None,
+        request_type=request_type,
+        product_choices=product_names(),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.open_ticket(
+                requester=request.user,
+                request_type=request_type,
+                subject=form.cleaned_data["subject"],
+                description=form.cleaned_data["description"],
+                impact=form.cleaned_data["impact"],
+                fields=form.extra_values(),
+                files=form.cleaned_data["attachments"],
+                cc=form.cleaned_data["cc"] or [],
+                session_key=request.session.session_key or "",
+            )
+        except services.SupportError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Thank you. Your request %(reference)s has been received.") % {"reference": ticket.reference}
+            )
+            return redirect(ticket.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "tickets/new_request.html",
+        {"form": form, "request_type": request_type, "types": types},
+        status=status,
+    )
+
+
+@login_required
+def request_list(request):
+    form = RequestListForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    sort_key = values.get("sort") or "updated"
+    tickets = selectors.customer_requests(
+        request.user,
+        scope=values.get("scope") or "mine",
+        query=(values.get("q") or "").strip(),
+        status=values.get("status") or "",
+        sort=RequestListForm.SORTS[sort_key][0],
+    )
+    page_obj = Paginator(tickets, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    extra = urlencode({k: v for k, v in values.items() if v})
+    return render(
+        request,
+        "tickets/request_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "extra": extra,
+            "organisation_scope": selectors.can_see_organisation_requests(request.user),
+            "filtered": any(values.get(name) for name in ("q", "status")),
+        },
+    )
+
+
+@login_required
+def request_detail(request, reference):
+    ticket = selectors.access_ticket(request.user, reference)
+    return _render_detail(request, ticket, ReplyForm(), CCForm(initial=None))
+
+
+def _render_detail(request, ticket, reply_form, cc_form, status=200):
+    page = selectors.request_page(ticket)
+    if not cc_form.is_bound:
+        cc_form = CCForm(initial={"cc": "\n".join(person.email for person in page.cc)})
+    return render(
+        request,
+        "tickets/request_detail.html",
+        {
+            "ticket": ticket,
+            "page": page,
+            "reply_form": reply_form,
+            "cc_form": cc_form,
+            "can_reopen": services.can_reopen(ticket),
+            "is_requester": ticket.requester_id == request.user.pk,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def reply(request, reference):
+    ticket = selectors.access_ticket(request.user, reference)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            landed = services.add_customer_reply(
+                ticket=ticket,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["attachments"],
+            )
+        except services.SupportError as error:
+            form.add_error(None, str(error))
+        else:
+            if landed.pk != ticket.pk:
+                messages.success(
+                    request,
+                    _("This request was solved a while ago, so we opened a follow-up: %(reference)s.")
+                    % {"reference": landed.reference},
+                )
+            else:
+                messages.success(request, _("Your reply was sent."))
+            return redirect(landed.get_absolute_url())
+    return _render_detail(request, ticket, form, CCForm(), status=400)
+
+
+@login_required
+@require_POST
+def solve(request, reference):
+    ticket = selectors.access_ticket(request.user, reference)
+    services.mark_solved(ticket=ticket, actor=request.user)
+    messages.success(request, _("Marked as solved. Thank you!"))
+    return redirect(ticket.get_absolute_url())
+
+
+@login_required
+@require_POST
+def reopen(request, reference):
+    ticket = selectors.access_ticket(request.user, reference)
+    try:
+        services.reopen(ticket=ticket, actor=request.user)
+    except services.SupportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Reopened. We will get back to you."))
+    return redirect(ticket.get_absolute_url())
+
+
+@login_required
+@require_POST
+def update_cc(request, reference):
+    ticket = selectors.access_ticket(request.user, reference)
+    form = CCForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, ticket, ReplyForm(), form, status=400)
+    services.set_cc(ticket=ticket, actor=request.user, people=form.cleaned_data["cc"] or [])
+    messages.success(request, _("The list of people kept informed was saved."))
+    return redirect(ticket.get_absolute_url())
+
+
+@login_required
+@require_GET
+def download_attachment(request, reference, pk):
+    attachment = selectors.access_attachment(request.user, reference, pk)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    response["Content-Type"] = attachment.content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def opened_suggestion(request):
+    """A suggestion opened from the request form: record it, then go there (only to our own pages)."""
+    target = request.GET.get("to", "")
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return HttpResponseBadRequest(_("Unknown destination."))
+    if not request.session.session_key:
+        request.session.save()
+    services.record_deflection(
+        session_key=request.session.session_key,
+        user=request.user,
+        query=request.GET.get("q", ""),
+        title=request.GET.get("title", ""),
+        url=target,
+        kind=request.GET.get("kind", "article"),
+    )
+    return redirect(target)

@@ -46,7 +46,16 @@ MEDIA_PERMISSIONS = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CUSTOMER: [],
     MODERATOR: ["wagtailadmin.access_admin"],
-    AGENT: ["wagtailadmin.access_admin", "accounts.view_organisation"],
+    AGENT: [
+        "wagtailadmin.access_admin",
+        "accounts.view_organisation",
+        "tickets.add_ticket",
+        "tickets.change_ticket",
+        "tickets.view_ticket",
+        "tickets.add_cannedresponse",
+        "tickets.change_cannedresponse",
+        "tickets.view_cannedresponse",
+    ],
     EDITOR: [
         "wagtailadmin.access_admin",
         *MEDIA_PERMISSIONS,
@@ -93,6 +102,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "membership.add_subscription",
         "membership.change_subscription",
         "membership.view_subscription",
+        *[
+            f"tickets.{action}_{model}"
+            for model in ("businesscalendar", "queue", "requesttype", "slapolicy", "cannedresponse")
+            for action in ("add", "change", "delete", "view")
+        ],
+        "tickets.add_ticket",
+        "tickets.change_ticket",
+        "tickets.view_ticket",
+        "tickets.change_supportsettings",
     ],
 }
 

@@ -18,7 +18,7 @@ from tickets.sla import (
 )
 
 BELGRADE = ZoneInfo("Europe/Belgrade")
-NINE_TO_FIVE = {day: ((9 * 60, 17 * 60),) for day in range(5)}  # Monday–Friday 09:00–17:00
+NINE_TO_FIVE = dict.fromkeys(range(5), ((9 * 60, 17 * 60),))  # Monday–Friday 09:00–17:00
 OFFICE = Calendar(time_zone="Europe/Belgrade", weekly_hours=NINE_TO_FIVE)
 H = timedelta(hours=1)
 

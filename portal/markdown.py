@@ -1,0 +1,53 @@
+"""User-written Markdown → safe HTML. The one way any app renders what people type.
+
+markdown-it-py parses (CommonMark, raw HTML off, URLs linkified), bleach cleans the result
+against an allow-list, and every link gets `rel="nofollow ugc noopener"`. Store the output;
+it is safe to show as is.
+"""
+
+import bleach
+from bleach.linkifier import Linker
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "br", "hr", "strong", "em", "del", "code", "pre", "blockquote",
+        "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "img",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title", "rel"],
+    "img": ["src", "alt", "title"],
+    "ol": ["start"],
+    "th": ["align"],
+    "td": ["align"],
+    "code": ["class"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+_parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
+    ["table", "strikethrough"]
+)
+
+
+def _link_attributes(attrs, new=False):
+    attrs[(None, "rel")] = "nofollow ugc noopener"
+    return attrs
+
+
+_linker = Linker(callbacks=[_link_attributes], skip_tags={"pre", "code"})
+
+
+def _shift_headings(html: str) -> str:
+    # A post sits under the page's own h1/h2: its headings start at h3.
+    for level in (2, 1):
+        html = html.replace(f"<h{level}>", f"<h{level + 2}>").replace(f"</h{level}>", f"</h{level + 2}>")
+    return html
+
+
+def render_markdown(source: str, *, allow_images: bool = True) -> str:
+    """Markdown to sanitised HTML; links marked nofollow/ugc, images optional."""
+    html = _shift_headings(_parser.render(source or ""))
+    tags = ALLOWED_TAGS if allow_images else ALLOWED_TAGS - {"img"}
+    cleaned = bleach.clean(html, tags=tags, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True)
+    return _linker.linkify(cleaned)

@@ -1,0 +1,30 @@
+"""Reusable filters for support requests."""
+
+from datetime import datetime, timedelta
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+
+class TicketQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TicketQuerySet":
+        """What a customer may read in the portal: their own, those they are CC'd on, and — where the
+        organisation shares requests — their organisation's. Nothing for anyone signed out."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        cc = self.model.cc.through.objects.filter(ticket_id=OuterRef("pk"), user_id=user.pk)
+        condition = Q(requester_id=user.pk) | Exists(cc)
+        if user.organisation_id and user.organisation.members_share_requests:
+            condition |= Q(organisation_id=user.organisation_id)
+        return self.filter(condition)
+
+    def active(self) -> "TicketQuerySet":
+        from .choices import Status
+
+        return self.filter(status__in=Status.active())
+
+    def overdue(self, now: datetime) -> "TicketQuerySet":
+        return self.active().filter(sla_due_at__lte=now)
+
+    def breaching_soon(self, now: datetime, window: timedelta) -> "TicketQuerySet":
+        return self.active().filter(sla_due_at__gt=now, sla_due_at__lte=now + window)

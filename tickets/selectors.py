@@ -1,0 +1,230 @@
+"""Reads for the customer pages and the agent desk. Private requests are fetched only here."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from portal.accounts.roles import AGENT, ROLE_GROUPS
+
+from .choices import CustomerStatusFilter, EventKind, Status
+from .clocks import Clock, Promise, customer_promise, explain_clock, ticket_clocks
+from .models import Attachment, Message, SupportSettings, Ticket, TicketEvent, parse_reference
+
+
+def access_ticket(user, reference: str) -> Ticket:
+    """The request with this reference if this customer may read it; 404 otherwise (also for a bad reference)."""
+    number = parse_reference(reference)
+    if number is None:
+        raise Http404
+    ticket = (
+        Ticket.objects.visible_to(user)
+        .select_related(
+            "request_type", "requester", "merged_into", "follow_up_of", "sla_policy__calendar", "organisation"
+        )
+        .prefetch_related("sla_policy__calendar__hours", "sla_policy__calendar__holidays")
+        .filter(number=number)
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def access_attachment(user, reference: str, pk: int) -> Attachment:
+    """A file on a request this customer may read, and not on an internal note."""
+    ticket = access_ticket(user, reference)
+    attachment = (
+        Attachment.objects.filter(ticket=ticket, pk=pk)
+        .filter(Q(message__isnull=True) | Q(message__is_internal=False))
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def customer_requests(
+    user, *, scope: str = "mine", query: str = "", status: str = "", sort: str = "-last_activity_at"
+) -> QuerySet:
+    """The customer's list: theirs (and CC'd), or the organisation's where it shares requests."""
+    if scope == "organisation" and can_see_organisation_requests(user):
+        tickets = Ticket.objects.filter(organisation_id=user.organisation_id)
+    else:
+        cc = Ticket.cc.through.objects.filter(ticket_id=OuterRef("pk"), user_id=user.pk)
+        tickets = Ticket.objects.filter(Q(requester_id=user.pk) | Exists(cc))
+    if status == CustomerStatusFilter.OPEN:
+        tickets = tickets.filter(status__in=[Status.NEW, Status.OPEN, Status.ON_HOLD])
+    elif status == CustomerStatusFilter.WAITING:
+        tickets = tickets.filter(status=Status.WAITING_ON_CUSTOMER)
+    elif status == CustomerStatusFilter.SOLVED:
+        tickets = tickets.filter(status__in=[Status.SOLVED, Status.CLOSED])
+    if query:
+        number = parse_reference(query)
+        condition = Q(subject__icontains=query) | Q(description_source__icontains=query)
+        if number is not None:
+            condition |= Q(number=number)
+        elif query.isdigit():
+            condition |= Q(number=int(query))
+        tickets = tickets.filter(condition)
+    return tickets.select_related("requester").order_by(sort, "-pk")
+
+
+def can_see_organisation_requests(user) -> bool:
+    return bool(user.is_authenticated and user.organisation_id and user.organisation.members_share_requests)
+
+
+@dataclass
+class RequestPage:
+    """Everything the customer's request page shows, read in a fixed number of queries."""
+
+    ticket: Ticket
+    messages: list[Message]
+    attachments: list[Attachment]
+    history: list[TicketEvent]
+    clocks: list[Clock]
+    promise: Promise
+    cc: list
+    details: list[tuple[str, object]]
+
+
+def request_page(ticket: Ticket, *, now: datetime | None = None) -> RequestPage:
+    now = now or timezone.now()
+    public_files = Attachment.objects.filter(Q(message__isnull=True) | Q(message__is_internal=False))
+    messages = list(
+        Message.objects.filter(ticket=ticket, is_internal=False)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=public_files))
+    )
+    attachments = list(public_files.filter(ticket=ticket, message__isnull=True))
+    events = list(
+        TicketEvent.objects.filter(ticket=ticket, kind__in=[EventKind.STATUS, EventKind.CREATED, EventKind.MERGED])
+    )
+    status_events = [event for event in events if event.kind == EventKind.STATUS]
+    settings_obj = SupportSettings.load()
+    clocks = ticket_clocks(ticket, status_events=status_events, now=now, settings_obj=settings_obj)
+    return RequestPage(
+        ticket=ticket,
+        messages=messages,
+        attachments=attachments,
+        history=[event for event in events if event.is_public],
+        clocks=clocks,
+        promise=customer_promise(ticket, clocks),
+        cc=list(ticket.cc.all()),
+        details=[
+            (field.label, ticket.fields[field.key])
+            for field in ticket.request_type.fields.all()
+            if field.key in ticket.fields
+        ],
+    )
+
+
+# --- Agent desk ------------------------------------------------------------------------------
+
+
+def agents() -> QuerySet:
+    """People who can be assigned requests: active members of the agent role, and superusers."""
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name=ROLE_GROUPS[AGENT]) | Q(is_superuser=True), is_active=True)
+        .distinct()
+        .order_by("display_name", "email")
+    )
+
+
+def desk_ticket(pk: int) -> Ticket:
+    ticket = (
+        Ticket.objects.select_related(
+            "request_type",
+            "requester__organisation",
+            "queue",
+            "assignee",
+            "merged_into",
+            "follow_up_of",
+            "created_by",
+            "sla_policy__calendar",
+        )
+        .prefetch_related("sla_policy__calendar__hours", "sla_policy__calendar__holidays", "tags", "related", "cc")
+        .filter(pk=pk)
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+@dataclass
+class ClockStory:
+    clock: Clock
+    segments: list
+
+
+def desk_page(ticket: Ticket, *, now: datetime | None = None) -> dict:
+    """The agent's view of one request: everything, internal notes included, and the customer beside it."""
+    now = now or timezone.now()
+    messages = list(Message.objects.filter(ticket=ticket).select_related("author").prefetch_related("attachments"))
+    events = list(TicketEvent.objects.filter(ticket=ticket).select_related("actor"))
+    status_events = [event for event in events if event.kind == EventKind.STATUS]
+    settings_obj = SupportSettings.load()
+    clocks = ticket_clocks(ticket, status_events=status_events, now=now, settings_obj=settings_obj)
+    stories = [
+        ClockStory(clock, explain_clock(ticket, clock, status_events=status_events, now=now, settings_obj=settings_obj))
+        for clock in clocks
+    ]
+    first_reply = next(
+        (m for m in messages if not m.is_internal and not m.from_customer and m.created_at == ticket.first_replied_at),
+        None,
+    )
+    return {
+        "messages": messages,
+        "events": events,
+        "clocks": clocks,
+        "stories": stories,
+        "first_reply": first_reply,
+        "attachments": list(Attachment.objects.filter(ticket=ticket, message__isnull=True)),
+        "customer": customer_panel(ticket),
+    }
+
+
+def customer_panel(ticket: Ticket) -> dict:
+    """The customer beside the request: other requests, membership."""
+    from portal.membership.entitlements import support_entitlement
+
+    requester = ticket.requester
+    others = list(
+        Ticket.objects.filter(requester=requester)
+        .exclude(pk=ticket.pk)
+        .order_by("-created_at")
+        .only("pk", "number", "subject", "status", "created_at")[:10]
+    )
+    return {
+        "person": requester,
+        "other_requests": others,
+        "other_count": Ticket.objects.filter(requester=requester).exclude(pk=ticket.pk).count(),
+        "entitlement": support_entitlement(requester),
+    }
+
+
+INBOXES = ("mine", "unassigned", "breaching", "overdue", "open", "all")
+
+
+def inbox(view: str, *, user, now: datetime | None = None) -> QuerySet:
+    now = now or timezone.now()
+    tickets = Ticket.objects.all()
+    if view == "mine":
+        tickets = tickets.active().filter(assignee=user)
+    elif view == "unassigned":
+        tickets = tickets.active().filter(assignee__isnull=True)
+    elif view == "breaching":
+        window = SupportSettings.load().breaching_soon_minutes
+        from datetime import timedelta
+
+        tickets = tickets.breaching_soon(now, timedelta(minutes=window))
+    elif view == "overdue":
+        tickets = tickets.overdue(now)
+    elif view == "open":
+        tickets = tickets.active()
+    return tickets.select_related("requester__organisation", "queue", "assignee", "request_type")

@@ -1,0 +1,10 @@
+"""Background work of support, run every few minutes by `manage.py send_sla_alerts`."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def send_sla_alerts_task() -> int:
+    return services.send_sla_alerts()

@@ -1,0 +1,81 @@
+"""Checking uploaded files by their content, not their name.
+
+A file is accepted when its size is within the limit and what its bytes say it is (read with
+`filetype`, which knows the signatures of common formats) is on the allow-list *and* agrees
+with its extension. Plain text has no signature: it must decode as UTF-8 without NUL bytes.
+"""
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+#: extension → the content type its bytes must show
+ALLOWED = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+    "txt": "text/plain",
+    "log": "text/plain",
+    "csv": "text/csv",
+    "json": "application/json",
+}
+TEXT_TYPES = {"text/plain", "text/csv", "application/json"}
+SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    upload: object
+    name: str
+    content_type: str
+    size: int
+
+
+def check_upload(upload, *, max_bytes: int) -> CheckedFile:
+    """Return the file with a safe name and its real type, or raise ValidationError saying why."""
+    original = PurePath(upload.name or "").name
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("“%(name)s” is larger than %(limit)s MB.") % {"name": original, "limit": max_bytes // (1024 * 1024)}
+        )
+    if upload.size == 0:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": original})
+    extension = PurePath(original).suffix.lower().lstrip(".")
+    expected = ALLOWED.get(extension)
+    if expected is None:
+        raise ValidationError(
+            _("“%(name)s”: files of this type are not accepted. Allowed: %(allowed)s.")
+            % {"name": original, "allowed": ", ".join(sorted(ALLOWED))}
+        )
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if expected in TEXT_TYPES:
+        looks_right = kind is None and b"\x00" not in head and _decodes(head)
+    else:
+        looks_right = kind is not None and kind.mime == expected
+    if not looks_right:
+        raise ValidationError(
+            _("“%(name)s” does not contain what its name says (.%(extension)s). It was not attached.")
+            % {"name": original, "extension": extension}
+        )
+    safe_name = get_valid_filename(original)[:150] or f"file.{extension}"
+    return CheckedFile(upload=upload, name=safe_name, content_type=expected, size=upload.size)
+
+
+def _decodes(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # The sample may end in the middle of a character: only a bad byte before the end counts.
+        return exc.start >= len(head) - 3
+    return True
