@@ -46,8 +46,8 @@ class MultipleFileField(forms.FileField):
         return checked
 
 
-def attachments_help() -> str:
-    settings = SupportSettings.load()
+def attachments_help(settings=None) -> str:
+    settings = settings or SupportSettings.load()
     return _("Up to %(count)s files, %(size)s MB each: %(types)s.") % {
         "count": settings.max_attachments,
         "size": settings.max_attachment_mb,
@@ -149,9 +149,9 @@ class ReplyForm(forms.Form):
     )
     attachments = MultipleFileField(label=_("Files"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, settings_obj=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attachments"].help_text = attachments_help()
+        self.fields["attachments"].help_text = attachments_help(settings_obj)
 
     def clean(self):
         cleaned = super().clean()

@@ -89,6 +89,7 @@ class RequestPage:
     promise: Promise
     cc: list
     details: list[tuple[str, object]]
+    settings: SupportSettings
 
 
 def request_page(ticket: Ticket, *, now: datetime | None = None) -> RequestPage:
@@ -119,6 +120,7 @@ def request_page(ticket: Ticket, *, now: datetime | None = None) -> RequestPage:
             for field in ticket.request_type.fields.all()
             if field.key in ticket.fields
         ],
+        settings=settings_obj,
     )
 
 

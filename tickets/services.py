@@ -312,10 +312,10 @@ def add_customer_reply(
     return ticket
 
 
-def can_reopen(ticket: Ticket, *, now: datetime | None = None) -> bool:
+def can_reopen(ticket: Ticket, *, now: datetime | None = None, settings_obj: SupportSettings | None = None) -> bool:
     if ticket.status != Status.SOLVED or ticket.solved_at is None:
         return False
-    period = timedelta(days=SupportSettings.load().reopen_days)
+    period = timedelta(days=(settings_obj or SupportSettings.load()).reopen_days)
     return (now or timezone.now()) <= ticket.solved_at + period
 
 

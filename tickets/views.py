@@ -109,11 +109,12 @@ def request_list(request):
 @login_required
 def request_detail(request, reference):
     ticket = selectors.access_ticket(request.user, reference)
-    return _render_detail(request, ticket, ReplyForm(), CCForm(initial=None))
+    return _render_detail(request, ticket, None, CCForm())
 
 
 def _render_detail(request, ticket, reply_form, cc_form, status=200):
     page = selectors.request_page(ticket)
+    reply_form = reply_form or ReplyForm(settings_obj=page.settings)
     if not cc_form.is_bound:
         cc_form = CCForm(initial={"cc": "\n".join(person.email for person in page.cc)})
     return render(
@@ -124,7 +125,7 @@ def _render_detail(request, ticket, reply_form, cc_form, status=200):
             "page": page,
             "reply_form": reply_form,
             "cc_form": cc_form,
-            "can_reopen": services.can_reopen(ticket),
+            "can_reopen": services.can_reopen(ticket, settings_obj=page.settings),
             "is_requester": ticket.requester_id == request.user.pk,
         },
         status=status,
@@ -187,7 +188,7 @@ def update_cc(request, reference):
     ticket = selectors.access_ticket(request.user, reference)
     form = CCForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, ticket, ReplyForm(), form, status=400)
+        return _render_detail(request, ticket, None, form, status=400)
     services.set_cc(ticket=ticket, actor=request.user, people=form.cleaned_data["cc"] or [])
     messages.success(request, _("The list of people kept informed was saved."))
     return redirect(ticket.get_absolute_url())

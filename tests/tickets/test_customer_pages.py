@@ -1,0 +1,295 @@
+"""The customer's side: filing, the list, one request, replies, files — and nobody else's."""
+
+from datetime import UTC, datetime
+from http import HTTPStatus
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tests.factories import OrganisationFactory, UserFactory
+from tickets import services
+from tickets.choices import Impact, Status
+from tickets.models import Attachment, Deflection, Message, SupportSettings, Ticket
+
+from .conftest import PNG, png
+
+pytestmark = pytest.mark.django_db
+
+
+def new_request_data(request_type, **overrides):
+    data = {
+        "type": request_type.pk,
+        "subject": "Wi-Fi drops every evening",
+        "description": "It started **yesterday**. <script>alert(1)</script>",
+        "impact": Impact.MAJOR,
+        "extra_version": "2.1",
+        "extra_os": "macOS",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_filing_a_request(site, customer_client, customer, request_type, policy):
+    url = reverse("tickets:new")
+    page = customer_client.get(url)  # one type: its form straight away
+    assert page.status_code == HTTPStatus.OK
+    assert b"Operating system" in page.content
+    response = customer_client.post(url, {**new_request_data(request_type), "attachments": [png(), png("b.png")]})
+    ticket = Ticket.objects.get()
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == ticket.get_absolute_url() == "/support/requests/SR-000001/"
+    assert ticket.requester == customer
+    assert ticket.priority == "high"
+    assert ticket.fields == {"version": "2.1", "os": "macOS"}
+    assert "<strong>yesterday</strong>" in ticket.description_html
+    assert "<script>" not in ticket.description_html
+    assert [a.name for a in ticket.attachments.all()] == ["screenshot.png", "b.png"]
+    detail = customer_client.get(ticket.get_absolute_url())
+    assert detail.status_code == HTTPStatus.OK
+    assert "Next reply expected by" in detail.content.decode()
+    assert "Business hours, Europe/Belgrade" in detail.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"subject": "   "}, "This field is required."),
+        ({"extra_version": ""}, "This field is required."),
+        ({"extra_os": "Amiga"}, "Select a valid choice."),
+        ({"impact": "catastrophic"}, "Select a valid choice."),
+        ({"cc": "nobody@nowhere.example"}, "No account uses nobody@nowhere.example"),
+    ],
+)
+def test_bad_input_is_explained_and_nothing_is_stored(site, customer_client, request_type, overrides, message):
+    response = customer_client.post(reverse("tickets:new"), new_request_data(request_type, **overrides))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert message in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("setup.png", b"MZ\x90\x00\x03" + b"\x00" * 200), "does not contain what its name says"),
+        (SimpleUploadedFile("virus.exe", b"MZ\x90\x00"), "files of this type are not accepted"),
+        (SimpleUploadedFile("big.png", PNG + b"\x00" * (2 * 1024 * 1024)), "larger than 1 MB"),
+        (SimpleUploadedFile("notes.txt", b"\x00\x01binary"), "does not contain what its name says"),
+    ],
+)
+def test_disguised_or_oversized_files_are_refused(site, customer_client, request_type, upload, message):
+    settings = SupportSettings.load()
+    settings.max_attachment_mb = 1
+    settings.save()
+    response = customer_client.post(reverse("tickets:new"), {**new_request_data(request_type), "attachments": [upload]})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert message in response.content.decode()
+    assert not Ticket.objects.exists() and not Attachment.objects.exists()
+
+
+def test_unknown_request_type_is_explained(site, customer_client, request_type):
+    response = customer_client.get(reverse("tickets:new") + "?type=99999")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "That request type does not exist" in response.content.decode()
+    response = customer_client.post(reverse("tickets:new"), new_request_data(request_type, type="99999"))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not Ticket.objects.exists()
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(site, client):
+    for name in ("tickets:new", "tickets:list"):
+        response = client.get(reverse(name))
+        assert response.status_code == HTTPStatus.FOUND
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_reply_solve_reopen(site, customer_client, customer, make_ticket, agent):
+    ticket = make_ticket(customer)
+    services.add_agent_reply(ticket=ticket, agent=agent, body="Please send a screenshot.")
+    page = customer_client.get(ticket.get_absolute_url()).content.decode()
+    assert "The clock is paused while we wait for your reply." in page
+    assert "Waiting for your reply" in page
+    response = customer_client.post(
+        reverse("tickets:reply", args=[ticket.reference]), {"body": "Here it is.", "attachments": [png()]}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN
+    reply = Message.objects.get(ticket=ticket, from_customer=True)
+    assert reply.attachments.get().name == "screenshot.png"
+    customer_client.post(reverse("tickets:solve", args=[ticket.reference]))
+    ticket.refresh_from_db()
+    assert ticket.status == Status.SOLVED
+    customer_client.post(reverse("tickets:reopen", args=[ticket.reference]))
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN
+
+
+def test_empty_reply_and_reply_to_closed_request(site, customer_client, customer, make_ticket, agent):
+    ticket = make_ticket(customer)
+    response = customer_client.post(reverse("tickets:reply", args=[ticket.reference]), {"body": "  "})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Write a message or add a file." in response.content.decode()
+    services.update_ticket(ticket=ticket, actor=agent, status=Status.CLOSED)
+    response = customer_client.post(reverse("tickets:reply", args=[ticket.reference]), {"body": "Hello?"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "This request is closed" in response.content.decode()
+    assert not Message.objects.exists()
+
+
+def test_internal_notes_and_their_files_stay_internal(site, customer_client, customer, make_ticket, agent):
+    ticket = make_ticket(customer)
+    from tickets.uploads import check_upload
+
+    services.add_agent_reply(
+        ticket=ticket, agent=agent, body="Secret agent note", internal=True, files=[check_upload(png("internal.png"), max_bytes=10**6)]
+    )
+    page = customer_client.get(ticket.get_absolute_url()).content.decode()
+    assert "Secret agent note" not in page and "internal.png" not in page
+    attachment = Attachment.objects.get(name="internal.png")
+    response = customer_client.get(reverse("tickets:attachment", args=[ticket.reference, attachment.pk]))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_attachments_download_as_files(site, customer_client, customer, make_ticket):
+    from tickets.uploads import check_upload
+
+    ticket = make_ticket(customer, files=[check_upload(png(), max_bytes=10**6)])
+    attachment = ticket.attachments.get()
+    response = customer_client.get(attachment.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == PNG
+    assert "private" in response["Cache-Control"]
+
+
+@pytest.fixture
+def others(db):
+    """People who must not see the customer's request: every role, plus a colleague without sharing."""
+    organisation = OrganisationFactory()
+    return {
+        "stranger": UserFactory(role="customer"),
+        "colleague": UserFactory(role="customer", organisation=organisation),
+        "moderator": UserFactory(role="moderator"),
+        "agent": UserFactory(role="agent"),
+        "editor": UserFactory(role="editor"),
+        "admin": UserFactory(role="admin"),
+    }
+
+
+@pytest.mark.parametrize("who", ["stranger", "colleague", "moderator", "agent", "editor", "admin"])
+def test_nobody_else_sees_or_downloads_a_request(site, client, customer, make_ticket, others, who):
+    from tickets.uploads import check_upload
+
+    ticket = make_ticket(customer, files=[check_upload(png(), max_bytes=10**6)])
+    attachment = ticket.attachments.get()
+    client.force_login(others[who])
+    reference = ticket.reference
+    for method, url in [
+        ("get", ticket.get_absolute_url()),
+        ("get", attachment.get_absolute_url()),
+        ("post", reverse("tickets:reply", args=[reference])),
+        ("post", reverse("tickets:solve", args=[reference])),
+        ("post", reverse("tickets:reopen", args=[reference])),
+        ("post", reverse("tickets:cc", args=[reference])),
+    ]:
+        response = getattr(client, method)(url, {"body": "sneaky"} if method == "post" else None)
+        assert response.status_code == HTTPStatus.NOT_FOUND, (who, url)
+    assert not client.get(reverse("tickets:list")).context["page_obj"].object_list
+    ticket.refresh_from_db()
+    assert ticket.status == Status.NEW and not Message.objects.exists()
+
+
+@pytest.mark.parametrize("reference", ["SR-999999", "sr-abc", "12", "SR-0000000000001"])
+def test_unknown_or_malformed_references_are_404(site, customer_client, reference):
+    assert customer_client.get(f"/support/requests/{reference}/").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_organisation_sharing_and_cc(site, client, make_ticket):
+    organisation = OrganisationFactory(members_share_requests=False)
+    alice = UserFactory(organisation=organisation)
+    bob = UserFactory(organisation=organisation)
+    ticket = make_ticket(alice)
+    client.force_login(bob)
+    assert client.get(ticket.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    organisation.members_share_requests = True
+    organisation.save()
+    assert client.get(ticket.get_absolute_url()).status_code == HTTPStatus.OK
+    listing = client.get(reverse("tickets:list") + "?scope=organisation")
+    assert [t.pk for t in listing.context["page_obj"]] == [ticket.pk]
+    # CC: someone outside the organisation reads it once added.
+    carol = UserFactory()
+    client.force_login(alice)
+    response = client.post(reverse("tickets:cc", args=[ticket.reference]), {"cc": carol.email.upper()})
+    assert response.status_code == HTTPStatus.FOUND
+    client.force_login(carol)
+    assert client.get(ticket.get_absolute_url()).status_code == HTTPStatus.OK
+    assert [t.pk for t in client.get(reverse("tickets:list")).context["page_obj"]] == [ticket.pk]
+
+
+def test_list_search_filter_sort(site, customer_client, customer, make_ticket, agent):
+    router = make_ticket(customer, subject="Router restarts", now=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    billing = make_ticket(customer, subject="Invoice is wrong", now=datetime(2026, 11, 3, 9, tzinfo=UTC))
+    services.add_agent_reply(ticket=billing, agent=agent, body="Which invoice?")
+
+    def listed(query):
+        return [t.pk for t in customer_client.get(reverse("tickets:list") + query).context["page_obj"]]
+
+    assert listed("?q=router") == [router.pk]
+    assert listed(f"?q={billing.reference}") == [billing.pk]
+    assert listed("?status=waiting") == [billing.pk]
+    assert listed("?status=open") == [router.pk]
+    assert listed("?sort=oldest") == [router.pk, billing.pk]
+    assert listed("?sort=newest") == [billing.pk, router.pk]
+    assert listed("?sort=nonsense&status=nonsense") == [billing.pk, router.pk]
+    page = customer_client.get(reverse("tickets:list")).content.decode()
+    assert "Waiting for your reply" in page and "Received" in page
+
+
+def test_list_query_count_is_constant(site, client, customer, make_ticket, django_assert_num_queries):
+    client.force_login(customer)
+    make_ticket(customer)
+    client.get(reverse("tickets:list"))  # warms the cached site and branding
+    with django_assert_num_queries(4) as small:  # session, user, count, one page of requests
+        client.get(reverse("tickets:list"))
+    for _ in range(30):
+        make_ticket(customer)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(reverse("tickets:list"))
+
+
+def test_detail_query_count_is_constant(site, client, customer, make_ticket, agent, django_assert_num_queries):
+    from tickets.uploads import check_upload
+
+    client.force_login(customer)
+    ticket = make_ticket(customer)
+    services.add_agent_reply(ticket=ticket, agent=agent, body="First")
+    client.get(ticket.get_absolute_url())
+    with django_assert_num_queries(12) as small:
+        client.get(ticket.get_absolute_url())
+    for number in range(20):
+        services.add_agent_reply(ticket=ticket, agent=agent, body=f"Reply {number}", files=[check_upload(png(), max_bytes=10**6)])
+        services.add_customer_reply(ticket=ticket, author=customer, body=f"Answer {number}")
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(ticket.get_absolute_url())
+    assert response.content.decode().count("message-entry__body") == 42
+
+
+def test_opening_a_suggestion_is_recorded_and_filing_marks_it(site, customer_client, request_type, policy):
+    response = customer_client.get(
+        reverse("tickets:opened") + "?to=/help/wifi/&q=wifi&title=Fix+Wi-Fi&kind=article"
+    )
+    assert response.status_code == HTTPStatus.FOUND and response["Location"] == "/help/wifi/"
+    deflection = Deflection.objects.get()
+    assert deflection.title == "Fix Wi-Fi" and deflection.filed_ticket is None
+    customer_client.post(reverse("tickets:new"), new_request_data(request_type))
+    deflection.refresh_from_db()
+    assert deflection.filed_ticket == Ticket.objects.get()
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_suggestion_redirects_stay_on_the_site(site, client, target):
+    response = client.get(reverse("tickets:opened"), {"to": target})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert not Deflection.objects.exists()
