@@ -181,7 +181,7 @@ def desk_page(ticket: Ticket, *, now: datetime | None = None) -> dict:
         None,
     )
     return {
-        "messages": messages,
+        "conversation": messages,
         "events": events,
         "clocks": clocks,
         "stories": stories,

@@ -222,4 +222,12 @@ def seed_demo() -> tuple[list[Site], list[User], str]:
 
     main_help = HelpIndexPage.objects.child_of(sites[0].root_page).get(locale=Locale.get_default())
     seed_knowledge_base(help_index=main_help, owner=editor)
+    from tickets.demo import seed_support
+
+    by_email = {person.email: person for person in people}
+    seed_support(
+        agent=by_email["agent@example.com"],
+        admin=by_email["admin@example.com"],
+        customer=by_email["customer@example.com"],
+    )
     return sites, people, password

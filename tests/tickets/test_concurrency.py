@@ -30,7 +30,7 @@ def run_at_once(count: int, work) -> list[BaseException]:
         try:
             barrier.wait(timeout=10)
             work(index)
-        except BaseException as error:  # noqa: BLE001 — reported by the test
+        except BaseException as error:
             errors.append(error)
         finally:
             connections.close_all()

@@ -142,7 +142,11 @@ def test_internal_notes_and_their_files_stay_internal(site, customer_client, cus
     from tickets.uploads import check_upload
 
     services.add_agent_reply(
-        ticket=ticket, agent=agent, body="Secret agent note", internal=True, files=[check_upload(png("internal.png"), max_bytes=10**6)]
+        ticket=ticket,
+        agent=agent,
+        body="Secret agent note",
+        internal=True,
+        files=[check_upload(png("internal.png"), max_bytes=10**6)],
     )
     page = customer_client.get(ticket.get_absolute_url()).content.decode()
     assert "Secret agent note" not in page and "internal.png" not in page
@@ -269,7 +273,9 @@ def test_detail_query_count_is_constant(site, client, customer, make_ticket, age
     with django_assert_num_queries(12) as small:
         client.get(ticket.get_absolute_url())
     for number in range(20):
-        services.add_agent_reply(ticket=ticket, agent=agent, body=f"Reply {number}", files=[check_upload(png(), max_bytes=10**6)])
+        services.add_agent_reply(
+            ticket=ticket, agent=agent, body=f"Reply {number}", files=[check_upload(png(), max_bytes=10**6)]
+        )
         services.add_customer_reply(ticket=ticket, author=customer, body=f"Answer {number}")
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(ticket.get_absolute_url())
@@ -277,9 +283,7 @@ def test_detail_query_count_is_constant(site, client, customer, make_ticket, age
 
 
 def test_opening_a_suggestion_is_recorded_and_filing_marks_it(site, customer_client, request_type, policy):
-    response = customer_client.get(
-        reverse("tickets:opened") + "?to=/help/wifi/&q=wifi&title=Fix+Wi-Fi&kind=article"
-    )
+    response = customer_client.get(reverse("tickets:opened") + "?to=/help/wifi/&q=wifi&title=Fix+Wi-Fi&kind=article")
     assert response.status_code == HTTPStatus.FOUND and response["Location"] == "/help/wifi/"
     deflection = Deflection.objects.get()
     assert deflection.title == "Fix Wi-Fi" and deflection.filed_ticket is None

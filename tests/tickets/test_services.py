@@ -25,7 +25,11 @@ def test_filing_numbers_derives_priority_and_sets_the_promise(customer, make_tic
     # 240 business minutes from Monday 09:00 → Monday 13:00 Belgrade = 12:00 UTC.
     assert first.sla_due_at == datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
     assert first.assignee == agent
-    assert list(first.events.values_list("kind", flat=True)) == [EventKind.CREATED, EventKind.POLICY, EventKind.ASSIGNEE]
+    assert list(first.events.values_list("kind", flat=True)) == [
+        EventKind.CREATED,
+        EventKind.POLICY,
+        EventKind.ASSIGNEE,
+    ]
 
 
 def test_the_first_matching_policy_wins(customer, make_ticket, policy, calendar):
@@ -55,7 +59,9 @@ def test_agent_reply_stops_the_first_reply_clock_and_waits_on_the_customer(custo
     assert ticket.first_replied_at == MONDAY_9 + timedelta(hours=1)
     assert ticket.sla_due_at is None  # paused while we wait on the customer
     # The customer's reply starts the next-reply clock: 480 business minutes from Monday 10:30.
-    services.add_customer_reply(ticket=ticket, author=customer, body="Did not help.", now=MONDAY_9 + timedelta(hours=1.5))
+    services.add_customer_reply(
+        ticket=ticket, author=customer, body="Did not help.", now=MONDAY_9 + timedelta(hours=1.5)
+    )
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN
     assert ticket.awaiting_reply_since == MONDAY_9 + timedelta(hours=1.5)
@@ -107,7 +113,9 @@ def test_closed_requests_take_no_replies(customer, make_ticket, agent):
 
 def test_updates_are_audited(customer, make_ticket, agent, second_agent):
     ticket = make_ticket(customer)
-    services.update_ticket(ticket=ticket, actor=agent, priority=Priority.HIGH, assignee=second_agent, tags=["Wifi", "reset"])
+    services.update_ticket(
+        ticket=ticket, actor=agent, priority=Priority.HIGH, assignee=second_agent, tags=["Wifi", "reset"]
+    )
     kinds = list(TicketEvent.objects.filter(ticket=ticket, actor=agent).values_list("kind", "old_value", "new_value"))
     assert (EventKind.PRIORITY, Priority.NORMAL, Priority.HIGH) in kinds
     assert (EventKind.ASSIGNEE, "Ana Agent", "Boris Agent") in kinds
@@ -127,7 +135,9 @@ def test_merge_moves_the_conversation_and_closes_the_source(customer, make_ticke
         services.merge_tickets(source=target, target=target, actor=agent)
 
 
-def test_customer_is_told_about_a_reply_in_their_language(customer, make_ticket, agent, django_capture_on_commit_callbacks):
+def test_customer_is_told_about_a_reply_in_their_language(
+    customer, make_ticket, agent, django_capture_on_commit_callbacks
+):
     customer.locale = "sl"
     customer.save()
     ticket = make_ticket(customer)
