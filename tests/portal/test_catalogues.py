@@ -58,18 +58,19 @@ def test_catalogue_has_every_string_translated(extracted_msgids, code):
 def test_compiled_catalogue_matches_its_source(code):
     source = polib.pofile(str(LOCALE_DIR / code / "LC_MESSAGES" / "django.po"))
     compiled = polib.mofile(str(LOCALE_DIR / code / "LC_MESSAGES" / "django.mo"))
-    compiled_by_id = {entry.msgid: entry for entry in compiled}
+    compiled_by_id = {(entry.msgctxt, entry.msgid): entry for entry in compiled}
     for entry in source.translated_entries():
-        assert entry.msgid in compiled_by_id, f"{code}: recompile (`make messages`): {entry.msgid!r}"
+        key = (entry.msgctxt, entry.msgid)
+        assert key in compiled_by_id, f"{code}: recompile (`make messages`): {entry.msgid!r}"
         if not entry.msgid_plural:
-            assert compiled_by_id[entry.msgid].msgstr == entry.msgstr, entry.msgid
+            assert compiled_by_id[key].msgstr == entry.msgstr, entry.msgid
 
 
 def test_cyrillic_catalogue_is_the_transliterated_latin_one():
     latin = polib.pofile(str(LOCALE_DIR / "sr_Latn" / "LC_MESSAGES" / "django.po"))
-    cyrillic = {e.msgid: e for e in polib.pofile(str(LOCALE_DIR / "sr" / "LC_MESSAGES" / "django.po"))}
+    cyrillic = {(e.msgctxt, e.msgid): e for e in polib.pofile(str(LOCALE_DIR / "sr" / "LC_MESSAGES" / "django.po"))}
     for entry in latin.translated_entries():
-        assert cyrillic[entry.msgid].msgstr == latin_to_cyrillic(entry.msgstr), entry.msgid
+        assert cyrillic[(entry.msgctxt, entry.msgid)].msgstr == latin_to_cyrillic(entry.msgstr), entry.msgid
 
 
 @pytest.mark.parametrize(
