@@ -43,6 +43,8 @@ PAGES = [
     ("healthz", "/healthz", False),
     ("home (signed in)", "/", True),
     ("my account (signed in)", "/me/", True),
+    ("my requests (1,000)", "/support/requests/", True),
+    ("request, 200 messages", "{conversation}", True),
     ("profile (signed in)", "/me/profile/", True),
 ]
 
@@ -87,20 +89,23 @@ def manage(env, *args: str) -> str:
 
 
 def prepare(env) -> str:
-    """Migrate, seed, collect static files; return a session cookie of a signed-in customer."""
+    """Migrate, seed, collect static files; return a signed-in customer's session cookie and the
+    reference of their 200-message request."""
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo")
     manage(env, "collectstatic", "--noinput")
     code = (
-        "from bench.seed import seed_bench_data, CUSTOMERS; seed_bench_data();"
+        "from bench.seed import seed_bench_data, seed_support_data; seed_bench_data();"
+        "reference = seed_support_data();"
         "from django.contrib.sessions.backends.db import SessionStore;"
         "from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY;"
         "from portal.accounts.models import User;"
         "u = User.objects.get(email='customer@example.com'); s = SessionStore();"
         "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend';"
-        "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)"
+        "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key, reference)"
     )
-    return manage(env, "shell", "-c", code).strip().splitlines()[-1]
+    cookie, reference = manage(env, "shell", "-c", code).strip().splitlines()[-1].split()
+    return cookie, reference
 
 
 def wait_until_up(url: str, timeout: float = 30.0) -> None:
@@ -148,7 +153,7 @@ def main() -> None:
     env = environment()
     database = env["DATABASE_URL"].split("://", 1)[0]
     print(f"Preparing ({database}, demo content + bench customers)…", flush=True)
-    cookie = prepare(env)
+    cookie, reference = prepare(env)
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "portal.wsgi", "-w", "2", "-b", f"{HOST}:{PORT}", "--log-level", "warning"],
         cwd=BASE_DIR,
@@ -166,6 +171,7 @@ def main() -> None:
         print(f"{'page':<26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs bare':>10}")
         bare_rps = None
         for label, path, signed_in in PAGES:
+            path = path.format(conversation=f"/support/requests/{reference}/")
             rps, p50, p99 = run_wrk(path, cookie if signed_in else None)
             bare_rps = bare_rps or rps
             print(f"{label:<26}{rps:>10.0f}{p50:>10.1f}{p99:>10.1f}{rps / bare_rps:>10.2f}", flush=True)

@@ -21,3 +21,67 @@ def seed_bench_data() -> None:
     EmailAddress.objects.bulk_create(
         [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in users], batch_size=500
     )
+
+
+SUPPORT_REQUESTS = 1_000
+CONVERSATION_MESSAGES = 200
+
+
+def seed_support_data(email: str = "customer@example.com") -> str:
+    """The signed-in customer gets 1,000 requests, one of them with 200 messages. Returns its reference."""
+    from django.db.models import F, Max
+
+    from portal.accounts.models import User
+    from portal.markdown import render_markdown
+    from tickets.choices import Status
+    from tickets.models import Message, ReferenceSequence, RequestType, Ticket
+    from tickets.services import SEQUENCE_NAME, add_agent_reply, open_ticket
+
+    customer = User.objects.get(email=email)
+    request_type = RequestType.objects.order_by("pk").first()
+    conversation = Ticket.objects.filter(requester=customer, subject="Bench conversation").first()
+    if conversation is None:
+        conversation = open_ticket(
+            requester=customer,
+            request_type=request_type,
+            subject="Bench conversation",
+            description="Bench.",
+            impact="minor",
+        )
+        agent = User.objects.get(email="agent@example.com")
+        add_agent_reply(ticket=conversation, agent=agent, body="First reply")
+        html = render_markdown("A message with **some** text and a [link](https://example.com/).")
+        Message.objects.bulk_create(
+            [
+                Message(
+                    ticket=conversation,
+                    author=customer if n % 2 else agent,
+                    from_customer=bool(n % 2),
+                    body_source="A message",
+                    body_html=html,
+                )
+                for n in range(CONVERSATION_MESSAGES - 1)
+            ]
+        )
+        Ticket.objects.filter(pk=conversation.pk).update(message_count=CONVERSATION_MESSAGES)
+    missing = SUPPORT_REQUESTS - Ticket.objects.filter(requester=customer).count()
+    if missing > 0:
+        start = (Ticket.objects.aggregate(Max("number"))["number__max"] or 0) + 1
+        Ticket.objects.bulk_create(
+            [
+                Ticket(
+                    number=start + n,
+                    requester=customer,
+                    request_type=request_type,
+                    queue_id=request_type.queue_id,
+                    subject=f"Bench request {n}",
+                    description_source="Bench.",
+                    description_html="<p>Bench.</p>",
+                    status=[Status.OPEN, Status.WAITING_ON_CUSTOMER, Status.SOLVED][n % 3],
+                )
+                for n in range(missing)
+            ],
+            batch_size=500,
+        )
+        ReferenceSequence.objects.filter(name=SEQUENCE_NAME).update(last=F("last") + missing)
+    return conversation.reference
