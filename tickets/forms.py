@@ -28,7 +28,7 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         uploads = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
-        settings = SupportSettings.load()
+        settings = SupportSettings.current()
         if len(uploads) > settings.max_attachments:
             raise ValidationError(
                 ngettext("Attach at most %(count)d file.", "Attach at most %(count)d files.", settings.max_attachments)
@@ -47,7 +47,7 @@ class MultipleFileField(forms.FileField):
 
 
 def attachments_help(settings=None) -> str:
-    settings = settings or SupportSettings.load()
+    settings = settings or SupportSettings.current()
     return _("Up to %(count)s files, %(size)s MB each: %(types)s.") % {
         "count": settings.max_attachments,
         "size": settings.max_attachment_mb,

@@ -360,6 +360,25 @@ class SupportSettings(BaseGenericSetting):
     class Meta:
         verbose_name = _("support settings")
 
+    CACHE_KEY = "tickets:support-settings"
+
+    @classmethod
+    def current(cls) -> "SupportSettings":
+        """The settings, from the cache when possible (saving them refreshes it)."""
+        from django.core.cache import cache
+
+        found = cache.get(cls.CACHE_KEY)
+        if found is None:
+            found = cls.load()
+            cache.set(cls.CACHE_KEY, found, 3600)
+        return found
+
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
     @property
     def reminder_lead_times(self) -> list[timedelta]:
         leads = []

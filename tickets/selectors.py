@@ -12,7 +12,7 @@ from portal.accounts.roles import AGENT, ROLE_GROUPS
 
 from .choices import CustomerStatusFilter, EventKind, Status
 from .clocks import Clock, Promise, customer_promise, explain_clock, ticket_clocks
-from .models import Attachment, Message, SupportSettings, Ticket, TicketEvent, parse_reference
+from .models import Attachment, Message, SLAPolicy, SupportSettings, Ticket, TicketEvent, parse_reference
 
 
 def access_ticket(user, reference: str) -> Ticket:
@@ -22,10 +22,9 @@ def access_ticket(user, reference: str) -> Ticket:
         raise Http404
     ticket = (
         Ticket.objects.visible_to(user)
-        .select_related(
-            "request_type", "requester", "merged_into", "follow_up_of", "sla_policy__calendar", "organisation"
-        )
-        .prefetch_related("sla_policy__calendar__hours", "sla_policy__calendar__holidays")
+        # Few joins: planning a wide join costs more than running it. What only the conversation
+        # needs (policy, calendar, merged/follow-up requests) is read when it is rendered, then cached.
+        .select_related("request_type", "requester")
         .filter(number=number)
         .first()
     )
@@ -70,11 +69,46 @@ def customer_requests(
         elif query.isdigit():
             condition |= Q(number=int(query))
         tickets = tickets.filter(condition)
-    return tickets.select_related("requester").order_by(sort, "-pk")
+    if scope == "organisation":
+        tickets = tickets.select_related("requester")
+    return tickets.order_by(sort, "-pk")
+
+
+def list_stamp(tickets: QuerySet) -> tuple[int, datetime | None]:
+    """How many requests the list holds and when the latest of them changed: one query."""
+    from django.db.models import Count, Max
+
+    stamp = tickets.order_by().aggregate(count=Count("pk"), latest=Max("updated_at"))
+    return stamp["count"], stamp["latest"]
+
+
+def list_key(user, params: str, page: str, count: int, latest: datetime | None) -> str:
+    import hashlib
+
+    from django.utils import translation
+
+    digest = hashlib.sha256(f"{params}|{page[:10]}".encode()).hexdigest()[:16]
+    return (
+        f"tickets:list:{user.pk}:{digest}:{count}:{latest and latest.timestamp()}:"
+        f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
+    )
 
 
 def can_see_organisation_requests(user) -> bool:
     return bool(user.is_authenticated and user.organisation_id and user.organisation.members_share_requests)
+
+
+def request_fragments_key(ticket: Ticket) -> str:
+    """Cache key of a request's rendered conversation for the current language and time zone."""
+    from django.utils import translation
+
+    stamp = (
+        f"{ticket.updated_at.timestamp()}:{ticket.message_count}:{ticket.sla_due_at and ticket.sla_due_at.timestamp()}"
+    )
+    return (
+        f"tickets:page:{ticket.pk}:{stamp}:{ticket.status}:"
+        f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
+    )
 
 
 @dataclass
@@ -87,13 +121,17 @@ class RequestPage:
     history: list[TicketEvent]
     clocks: list[Clock]
     promise: Promise
-    cc: list
     details: list[tuple[str, object]]
-    settings: SupportSettings
 
 
 def request_page(ticket: Ticket, *, now: datetime | None = None) -> RequestPage:
     now = now or timezone.now()
+    if ticket.sla_policy_id:
+        ticket.sla_policy = (
+            SLAPolicy.objects.select_related("calendar")
+            .prefetch_related("calendar__hours", "calendar__holidays")
+            .get(pk=ticket.sla_policy_id)
+        )
     public_files = Attachment.objects.filter(Q(message__isnull=True) | Q(message__is_internal=False))
     messages = list(
         Message.objects.filter(ticket=ticket, is_internal=False)
@@ -105,7 +143,7 @@ def request_page(ticket: Ticket, *, now: datetime | None = None) -> RequestPage:
         TicketEvent.objects.filter(ticket=ticket, kind__in=[EventKind.STATUS, EventKind.CREATED, EventKind.MERGED])
     )
     status_events = [event for event in events if event.kind == EventKind.STATUS]
-    settings_obj = SupportSettings.load()
+    settings_obj = SupportSettings.current()
     clocks = ticket_clocks(ticket, status_events=status_events, now=now, settings_obj=settings_obj)
     return RequestPage(
         ticket=ticket,
@@ -114,13 +152,11 @@ def request_page(ticket: Ticket, *, now: datetime | None = None) -> RequestPage:
         history=[event for event in events if event.is_public],
         clocks=clocks,
         promise=customer_promise(ticket, clocks),
-        cc=list(ticket.cc.all()),
         details=[
             (field.label, ticket.fields[field.key])
             for field in ticket.request_type.fields.all()
             if field.key in ticket.fields
         ],
-        settings=settings_obj,
     )
 
 
@@ -170,7 +206,7 @@ def desk_page(ticket: Ticket, *, now: datetime | None = None) -> dict:
     messages = list(Message.objects.filter(ticket=ticket).select_related("author").prefetch_related("attachments"))
     events = list(TicketEvent.objects.filter(ticket=ticket).select_related("actor"))
     status_events = [event for event in events if event.kind == EventKind.STATUS]
-    settings_obj = SupportSettings.load()
+    settings_obj = SupportSettings.current()
     clocks = ticket_clocks(ticket, status_events=status_events, now=now, settings_obj=settings_obj)
     stories = [
         ClockStory(clock, explain_clock(ticket, clock, status_events=status_events, now=now, settings_obj=settings_obj))
@@ -221,7 +257,7 @@ def inbox(view: str, *, user, now: datetime | None = None) -> QuerySet:
     elif view == "unassigned":
         tickets = tickets.active().filter(assignee__isnull=True)
     elif view == "breaching":
-        window = SupportSettings.load().breaching_soon_minutes
+        window = SupportSettings.current().breaching_soon_minutes
         from datetime import timedelta
 
         tickets = tickets.breaching_soon(now, timedelta(minutes=window))

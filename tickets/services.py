@@ -105,7 +105,7 @@ def refresh_sla(ticket: Ticket, *, now: datetime | None = None) -> None:
         policy = SLAPolicy.objects.select_related("calendar").prefetch_related("calendar__hours", "calendar__holidays")
         ticket.sla_policy = policy.get(pk=ticket.sla_policy_id)
         events = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.STATUS).order_by("created_at", "pk")
-        clocks = ticket_clocks(ticket, status_events=events, now=now, settings_obj=SupportSettings.load())
+        clocks = ticket_clocks(ticket, status_events=events, now=now, settings_obj=SupportSettings.current())
         due = earliest_due(clocks) if ticket.is_active else None
     if due != ticket.sla_due_at:
         ticket.sla_due_at = due
@@ -315,7 +315,7 @@ def add_customer_reply(
 def can_reopen(ticket: Ticket, *, now: datetime | None = None, settings_obj: SupportSettings | None = None) -> bool:
     if ticket.status != Status.SOLVED or ticket.solved_at is None:
         return False
-    period = timedelta(days=(settings_obj or SupportSettings.load()).reopen_days)
+    period = timedelta(days=(settings_obj or SupportSettings.current()).reopen_days)
     return (now or timezone.now()) <= ticket.solved_at + period
 
 
@@ -607,7 +607,7 @@ def send_sla_alerts(*, now: datetime | None = None) -> int:
     sends nothing twice. Returns the number of alerts sent.
     """
     now = now or timezone.now()
-    support = SupportSettings.load()
+    support = SupportSettings.current()
     leads = support.reminder_lead_times
     horizon = now + max(leads, default=timedelta(0))
     candidates = (

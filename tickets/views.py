@@ -8,9 +8,11 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -19,9 +21,10 @@ from knowledge_base.selectors import product_names
 
 from . import selectors, services
 from .forms import CCForm, NewRequestForm, ReplyForm, RequestListForm
-from .models import RequestType
+from .models import RequestType, SupportSettings
 
 REQUESTS_PER_PAGE = 20
+FRAGMENT_SECONDS = 24 * 3600
 
 
 def support_home(request):
@@ -91,17 +94,29 @@ def request_list(request):
         status=values.get("status") or "",
         sort=RequestListForm.SORTS[sort_key][0],
     )
-    page_obj = Paginator(tickets, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
     extra = urlencode({k: v for k, v in values.items() if v})
+    # One query says whether anything in the list changed; the rendered table is kept under it.
+    count, latest = selectors.list_stamp(tickets)
+    key = selectors.list_key(request.user, extra, request.GET.get("page", ""), count, latest)
+    table = cache.get(key)
+    if table is None:
+        paginator = Paginator(tickets, REQUESTS_PER_PAGE)
+        paginator.__dict__["count"] = count  # known already: no second count query
+        page_obj = paginator.get_page(request.GET.get("page"))
+        table = render_to_string(
+            "tickets/_request_table.html",
+            {"page_obj": page_obj, "extra": extra, "filtered": any(values.get(n) for n in ("q", "status"))},
+            request,
+        )
+        cache.set(key, table, FRAGMENT_SECONDS)
     return render(
         request,
         "tickets/request_list.html",
         {
             "form": form,
-            "page_obj": page_obj,
-            "extra": extra,
+            "table": table,
+            "count": count,
             "organisation_scope": selectors.can_see_organisation_requests(request.user),
-            "filtered": any(values.get(name) for name in ("q", "status")),
         },
     )
 
@@ -113,23 +128,43 @@ def request_detail(request, reference):
 
 
 def _render_detail(request, ticket, reply_form, cc_form, status=200):
-    page = selectors.request_page(ticket)
-    reply_form = reply_form or ReplyForm(settings_obj=page.settings)
-    if not cc_form.is_bound:
-        cc_form = CCForm(initial={"cc": "\n".join(person.email for person in page.cc)})
+    settings_obj = SupportSettings.current()
+    is_requester = ticket.requester_id == request.user.pk
+    if not cc_form.is_bound and is_requester and ticket.is_active:
+        cc_form = CCForm(initial={"cc": "\n".join(person.email for person in ticket.cc.all())})
     return render(
         request,
         "tickets/request_detail.html",
         {
             "ticket": ticket,
-            "page": page,
-            "reply_form": reply_form,
+            "fragments": _request_fragments(request, ticket),
+            "reply_form": reply_form or ReplyForm(settings_obj=settings_obj),
             "cc_form": cc_form,
-            "can_reopen": services.can_reopen(ticket, settings_obj=page.settings),
-            "is_requester": ticket.requester_id == request.user.pk,
+            "can_reopen": services.can_reopen(ticket, settings_obj=settings_obj),
+            "is_requester": is_requester,
         },
         status=status,
     )
+
+
+def _request_fragments(request, ticket) -> dict:
+    """The conversation and status history, rendered once per version of the request.
+
+    The key holds everything that changes them (the request's last change, its message count
+    and due time) and the reader's language and time zone; a reply or status change starts a new
+    key, so nothing needs deleting.
+    """
+    key = selectors.request_fragments_key(ticket)
+    fragments = cache.get(key)
+    if fragments is None:
+        context = {"ticket": ticket, "page": selectors.request_page(ticket)}
+        fragments = {
+            # Rendered templates are safe strings, and stay so through the cache.
+            "conversation": render_to_string("tickets/_request_conversation.html", context, request),
+            "history": render_to_string("tickets/_request_history.html", context, request),
+        }
+        cache.set(key, fragments, FRAGMENT_SECONDS)
+    return fragments
 
 
 @login_required

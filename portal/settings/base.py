@@ -248,6 +248,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # Roles: groups created by a migration (see portal/accounts/roles.py).
 PORTAL_STAFF_ROLES = ["moderator", "agent", "editor", "admin"]
 
+# Sessions are read from the cache (Redis at scale) and written through to the database:
+# a signed-in page costs no session query, and a cache flush signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

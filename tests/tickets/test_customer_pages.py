@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -200,7 +201,7 @@ def test_nobody_else_sees_or_downloads_a_request(site, client, customer, make_ti
     ]:
         response = getattr(client, method)(url, {"body": "sneaky"} if method == "post" else None)
         assert response.status_code == HTTPStatus.NOT_FOUND, (who, url)
-    assert not client.get(reverse("tickets:list")).context["page_obj"].object_list
+    assert client.get(reverse("tickets:list")).context["count"] == 0
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW and not Message.objects.exists()
 
@@ -221,7 +222,7 @@ def test_organisation_sharing_and_cc(site, client, make_ticket):
     organisation.save()
     assert client.get(ticket.get_absolute_url()).status_code == HTTPStatus.OK
     listing = client.get(reverse("tickets:list") + "?scope=organisation")
-    assert [t.pk for t in listing.context["page_obj"]] == [ticket.pk]
+    assert ticket.subject in listing.content.decode()
     # CC: someone outside the organisation reads it once added.
     carol = UserFactory()
     client.force_login(alice)
@@ -229,7 +230,7 @@ def test_organisation_sharing_and_cc(site, client, make_ticket):
     assert response.status_code == HTTPStatus.FOUND
     client.force_login(carol)
     assert client.get(ticket.get_absolute_url()).status_code == HTTPStatus.OK
-    assert [t.pk for t in client.get(reverse("tickets:list")).context["page_obj"]] == [ticket.pk]
+    assert ticket.subject in client.get(reverse("tickets:list")).content.decode()
 
 
 def test_list_search_filter_sort(site, customer_client, customer, make_ticket, agent):
@@ -238,7 +239,9 @@ def test_list_search_filter_sort(site, customer_client, customer, make_ticket, a
     services.add_agent_reply(ticket=billing, agent=agent, body="Which invoice?")
 
     def listed(query):
-        return [t.pk for t in customer_client.get(reverse("tickets:list") + query).context["page_obj"]]
+        page = customer_client.get(reverse("tickets:list") + query).content.decode()
+        found = [(page.find(t.reference), t.pk) for t in (router, billing) if t.reference in page]
+        return [pk for _position, pk in sorted(found)]
 
     assert listed("?q=router") == [router.pk]
     assert listed(f"?q={billing.reference}") == [billing.pk]
@@ -254,8 +257,11 @@ def test_list_search_filter_sort(site, customer_client, customer, make_ticket, a
 def test_list_query_count_is_constant(site, client, customer, make_ticket, django_assert_num_queries):
     client.force_login(customer)
     first = make_ticket(customer)
-    client.get(reverse("tickets:list"))  # warms the cached site and branding
-    with django_assert_num_queries(4):  # session, user, count, one page of requests
+    client.get(reverse("tickets:list"))  # warms the cached site, branding and session
+    cache.clear()
+    client.force_login(customer)
+    client.get(reverse("tickets:list"))
+    with django_assert_num_queries(2):  # user, the list's count and last change; the table from the cache
         client.get(reverse("tickets:list"))
     Ticket.objects.bulk_create(
         [
@@ -271,9 +277,12 @@ def test_list_query_count_is_constant(site, client, customer, make_ticket, djang
             for n in range(999)
         ]
     )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):  # the same, and one page of requests to render the table
         response = client.get(reverse("tickets:list") + "?page=3&sort=oldest")
-    assert response.context["page_obj"].paginator.count == 1000
+    assert response.context["count"] == 1000
+    assert "Request 40" in response.content.decode()
+    with django_assert_num_queries(2):
+        client.get(reverse("tickets:list") + "?page=3&sort=oldest")
 
 
 def test_detail_query_count_is_constant(site, client, customer, make_ticket, agent, django_assert_num_queries):
@@ -283,7 +292,13 @@ def test_detail_query_count_is_constant(site, client, customer, make_ticket, age
     ticket = make_ticket(customer)
     services.add_agent_reply(ticket=ticket, agent=agent, body="First", files=[check_upload(png(), max_bytes=10**6)])
     client.get(ticket.get_absolute_url())
-    with django_assert_num_queries(12) as small:
+    with django_assert_num_queries(3):  # user, the request, its CC list; the conversation from the cache
+        client.get(ticket.get_absolute_url())
+    cache.clear()
+    client.force_login(customer)
+    client.get(reverse("tickets:list"))  # the session and site are cached again, the request page is not
+    SupportSettings.current()
+    with django_assert_num_queries(11) as small:
         client.get(ticket.get_absolute_url())
     Message.objects.bulk_create(
         [
@@ -304,6 +319,8 @@ def test_detail_query_count_is_constant(site, client, customer, make_ticket, age
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get(ticket.get_absolute_url())
     assert response.content.decode().count("message-entry__body") == 1 + 200 + 20
+    with django_assert_num_queries(3):
+        client.get(ticket.get_absolute_url())
 
 
 def test_opening_a_suggestion_is_recorded_and_filing_marks_it(site, customer_client, request_type, policy):
