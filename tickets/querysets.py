@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from portal.accounts.models import Organisation
+
 
 class TicketQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TicketQuerySet":
@@ -14,7 +16,7 @@ class TicketQuerySet(models.QuerySet):
             return self.none()
         cc = self.model.cc.through.objects.filter(ticket_id=OuterRef("pk"), user_id=user.pk)
         condition = Q(requester_id=user.pk) | Exists(cc)
-        if user.organisation_id and user.organisation.members_share_requests:
+        if user.organisation_id and Organisation.shares_requests(user.organisation_id):
             condition |= Q(organisation_id=user.organisation_id)
         return self.filter(condition)
 

@@ -98,7 +98,9 @@ def list_key(user, params: str, page: str, count: int, latest: datetime | None) 
 
 
 def can_see_organisation_requests(user) -> bool:
-    return bool(user.is_authenticated and user.organisation_id and user.organisation.members_share_requests)
+    from portal.accounts.models import Organisation
+
+    return bool(user.is_authenticated and user.organisation_id and Organisation.shares_requests(user.organisation_id))
 
 
 def request_fragments_key(ticket: Ticket) -> str:

@@ -363,6 +363,7 @@ def set_cc(*, ticket: Ticket, actor, people: Iterable) -> None:
         return
     ticket.cc.set(people.values())
     _event(ticket, EventKind.CC, actor=actor, new=", ".join(sorted(p.email for p in people.values())))
+    Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())  # its page shows the CC list
 
 
 @transaction.atomic

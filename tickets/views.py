@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -109,14 +110,19 @@ def request_list(request):
             request,
         )
         cache.set(key, table, FRAGMENT_SECONDS)
+    organisation_scope = selectors.can_see_organisation_requests(request.user)
     return render(
         request,
         "tickets/request_list.html",
         {
-            "form": form,
+            "filters": _cached_render(
+                request,
+                "tickets/_request_filters.html",
+                {"form": form, "organisation_scope": organisation_scope},
+                variant=None if form.is_bound else f"filters:{organisation_scope}",
+            ),
             "table": table,
             "count": count,
-            "organisation_scope": selectors.can_see_organisation_requests(request.user),
         },
     )
 
@@ -130,21 +136,43 @@ def request_detail(request, reference):
 def _render_detail(request, ticket, reply_form, cc_form, status=200):
     settings_obj = SupportSettings.current()
     is_requester = ticket.requester_id == request.user.pk
+    fragments = _request_fragments(request, ticket)
     if not cc_form.is_bound and is_requester and ticket.is_active:
-        cc_form = CCForm(initial={"cc": "\n".join(person.email for person in ticket.cc.all())})
+        cc_form = CCForm(initial={"cc": "\n".join(fragments["cc"])})
+    reply_form = reply_form or ReplyForm(settings_obj=settings_obj)
     return render(
         request,
         "tickets/request_detail.html",
         {
             "ticket": ticket,
-            "fragments": _request_fragments(request, ticket),
-            "reply_form": reply_form or ReplyForm(settings_obj=settings_obj),
+            "fragments": fragments,
+            # An empty reply form looks the same on every request: rendered once per language and limits.
+            "reply_fields": _cached_render(
+                request,
+                "components/form_fields.html",
+                {"form": reply_form},
+                variant=None
+                if reply_form.is_bound
+                else f"reply:{settings_obj.max_attachments}:{settings_obj.max_attachment_mb}",
+            ),
             "cc_form": cc_form,
             "can_reopen": services.can_reopen(ticket, settings_obj=settings_obj),
             "is_requester": is_requester,
         },
         status=status,
     )
+
+
+def _cached_render(request, template: str, context: dict, *, variant: str | None) -> str:
+    """Render a piece of page; with a `variant`, once per language (for what looks the same to everyone)."""
+    if variant is None:
+        return render_to_string(template, context, request)
+    key = f"tickets:piece:{template}:{variant}:{translation.get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template, context, request)
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return html
 
 
 def _request_fragments(request, ticket) -> dict:
@@ -162,6 +190,7 @@ def _request_fragments(request, ticket) -> dict:
             # Rendered templates are safe strings, and stay so through the cache.
             "conversation": render_to_string("tickets/_request_conversation.html", context, request),
             "history": render_to_string("tickets/_request_history.html", context, request),
+            "cc": [person.email for person in ticket.cc.all()],
         }
         cache.set(key, fragments, FRAGMENT_SECONDS)
     return fragments

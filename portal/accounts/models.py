@@ -46,6 +46,30 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        cache.delete(self.sharing_cache_key(self.pk))
+
+    @staticmethod
+    def sharing_cache_key(pk) -> str:
+        return f"accounts:organisation-shares:{pk}"
+
+    @classmethod
+    def shares_requests(cls, pk) -> bool:
+        """Whether members see each other's support requests; cached, as every request page asks."""
+        from django.core.cache import cache
+
+        if pk is None:
+            return False
+        key = cls.sharing_cache_key(pk)
+        found = cache.get(key)
+        if found is None:
+            found = cls.objects.filter(pk=pk, members_share_requests=True).exists()
+            cache.set(key, found, 3600)
+        return found
+
 
 class UserManager(BaseUserManager):
     """Creates users keyed by e-mail address."""
