@@ -4,6 +4,7 @@ Each view fetches through `selectors.access_*` (404 for what the person may not 
 validates with a form, calls one service and redirects.
 """
 
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -155,7 +156,14 @@ def _render_detail(request, ticket, reply_form, cc_form, status=200):
                 if reply_form.is_bound
                 else f"reply:{settings_obj.max_attachments}:{settings_obj.max_attachment_mb}",
             ),
-            "cc_form": cc_form,
+            "cc_fields": _cached_render(
+                request,
+                "components/form_fields.html",
+                {"form": cc_form},
+                variant=None
+                if cc_form.is_bound
+                else "cc:" + hashlib.sha256("|".join(fragments["cc"]).encode()).hexdigest(),
+            ),
             "can_reopen": services.can_reopen(ticket, settings_obj=settings_obj),
             "is_requester": is_requester,
         },

@@ -230,6 +230,10 @@ def test_organisation_sharing_and_cc(site, client, make_ticket):
     response = client.post(reverse("tickets:cc", args=[ticket.reference]), {"cc": carol.email.upper()})
     assert response.status_code == HTTPStatus.FOUND
     assert carol.email in client.get(ticket.get_absolute_url()).content.decode()
+    refused = client.post(reverse("tickets:cc", args=[ticket.reference]), {"cc": "ghost@nowhere.example"})
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert "No account uses ghost@nowhere.example" in refused.content.decode()
+    assert list(ticket.cc.all()) == [carol]
     client.force_login(carol)
     assert client.get(ticket.get_absolute_url()).status_code == HTTPStatus.OK
     assert ticket.subject in client.get(reverse("tickets:list")).content.decode()
