@@ -30,3 +30,21 @@ class TicketQuerySet(models.QuerySet):
 
     def breaching_soon(self, now: datetime, window: timedelta) -> "TicketQuerySet":
         return self.active().filter(sla_due_at__gt=now, sla_due_at__lte=now + window)
+
+
+def cc_cache_key(user_id) -> str:
+    return f"tickets:cc-ids:{user_id}"
+
+
+def cc_ticket_ids(user_id) -> list[int]:
+    """The requests a person is CC'd on (few, and rarely changed): cached, dropped by the services that change them."""
+    from django.core.cache import cache
+
+    from .models import Ticket
+
+    key = cc_cache_key(user_id)
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(Ticket.cc.through.objects.filter(user_id=user_id).values_list("ticket_id", flat=True))
+        cache.set(key, ids, 3600)
+    return ids

@@ -13,6 +13,7 @@ from portal.accounts.roles import AGENT, ROLE_GROUPS
 from .choices import CustomerStatusFilter, EventKind, Status
 from .clocks import Clock, Promise, customer_promise, explain_clock, ticket_clocks
 from .models import Attachment, Message, SLAPolicy, SupportSettings, Ticket, TicketEvent, parse_reference
+from .querysets import cc_ticket_ids
 
 
 def access_ticket(user, reference: str) -> Ticket:
@@ -55,7 +56,7 @@ def customer_requests(
     else:
         # The few requests the person is CC'd on are read first, so both conditions use an index
         # (an EXISTS per row would scan every request in the table).
-        cc_ids = list(Ticket.cc.through.objects.filter(user_id=user.pk).values_list("ticket_id", flat=True))
+        cc_ids = cc_ticket_ids(user.pk)
         condition = Q(requester_id=user.pk) | Q(pk__in=cc_ids) if cc_ids else Q(requester_id=user.pk)
         tickets = Ticket.objects.filter(condition)
     if status == CustomerStatusFilter.OPEN:

@@ -7,6 +7,7 @@ the audit trail, keeps the SLA due time current, and tells people after the comm
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -31,6 +32,7 @@ from .models import (
     Ticket,
     TicketEvent,
 )
+from .querysets import cc_cache_key
 from .uploads import CheckedFile
 
 SEQUENCE_NAME = "support-request"
@@ -168,6 +170,13 @@ def _notify(recipients, *, ticket: Ticket, kind: str, title_for, agents: bool = 
     transaction.on_commit(send)
 
 
+def _forget_cc(user_ids) -> None:
+    """The people whose CC'd requests changed: their cached list of them goes, now and after the commit."""
+    keys = [cc_cache_key(pk) for pk in set(user_ids)]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def _customer_side(ticket: Ticket) -> list:
     return [ticket.requester, *ticket.cc.all()]
 
@@ -230,6 +239,7 @@ def open_ticket(
     cc = [person for person in cc if person.pk != requester.pk]
     if cc:
         ticket.cc.add(*cc)
+        _forget_cc(person.pk for person in cc)
     _event(ticket, EventKind.CREATED, actor=created_by or requester, new=ticket.reference, public=True, at=now)
     if policy:
         _event(ticket, EventKind.POLICY, new=policy.name, at=now)
@@ -362,6 +372,7 @@ def set_cc(*, ticket: Ticket, actor, people: Iterable) -> None:
     if before == set(people):
         return
     ticket.cc.set(people.values())
+    _forget_cc(before | set(people))
     _event(ticket, EventKind.CC, actor=actor, new=", ".join(sorted(p.email for p in people.values())))
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())  # its page shows the CC list
 
@@ -556,6 +567,7 @@ def merge_tickets(*, source: Ticket, target: Ticket, actor, now: datetime | None
     Ticket.objects.filter(pk=target.pk).update(message_count=F("message_count") + source.message_count)
     if source.requester_id != target.requester_id:
         target.cc.add(source.requester)
+        _forget_cc([source.requester_id])
     _event(target, EventKind.MERGED, actor=actor, old=source.reference, new=target.reference, at=now)
     _event(source, EventKind.MERGED, actor=actor, old=source.reference, new=target.reference, public=True, at=now)
     source.merged_into = target
