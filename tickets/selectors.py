@@ -230,6 +230,11 @@ def desk_page(ticket: Ticket, *, now: datetime | None = None) -> dict:
         "first_reply": first_reply,
         "attachments": list(Attachment.objects.filter(ticket=ticket, message__isnull=True)),
         "customer": customer_panel(ticket),
+        "details": [
+            (field.label, ticket.fields[field.key])
+            for field in ticket.request_type.fields.all()
+            if field.key in ticket.fields
+        ],
     }
 
 

@@ -205,3 +205,4 @@ def test_customer_panel_shows_other_requests_and_membership(site, agent_client, 
     page = agent_client.get(reverse("tickets_desk:detail", args=[second.pk])).content.decode()
     assert first.reference in page
     assert "No active subscription" in page
+    assert "Version: 2.1" in page  # the type's own fields, by their labels
