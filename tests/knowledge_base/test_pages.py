@@ -57,6 +57,8 @@ def test_audience_decides_who_reads_and_lists_an_article(client, kb, kind, sees_
         assert (article.title in section_html) is visible, (kind, article.title)
         search_html = client.get("/search/", {"q": article.title}).content.decode()
         assert (f">{article.title}</a>" in search_html) is visible, (kind, article.title)
+        suggested = client.get("/search/suggest/", {"q": article.title[:12]}).json()["results"]
+        assert (article.title in [item["title"] for item in suggested]) is visible, (kind, article.title)
     related_html = client.get(kb.public.url).content.decode()
     assert (kb.members_only.title in related_html) is sees_members
 
@@ -314,3 +316,15 @@ def test_unpublished_or_moved_pages_leave_the_route_cache(client, kb):
     assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
     assert response.url == moved.full_url
     assert client.get(moved.url).status_code == HTTPStatus.OK
+
+
+def test_suggestions_answer_json_with_title_kind_and_url(client, kb):
+    results = client.get("/search/suggest/", {"q": "Router quest"}).json()["results"]
+    assert {"title": "Router questions", "kind": "faq", "url": "/help/router-ax3/router-questions/"} in results
+    results = client.get("/search/suggest/", {"q": "Set up the rou"}).json()["results"]
+    assert {
+        "title": "Set up the router",
+        "kind": "article",
+        "url": "/help/router-ax3/getting-started/set-up-the-router/",
+    } in results
+    assert client.get("/search/suggest/", {"q": "a"}).json()["results"] == []  # too short to suggest

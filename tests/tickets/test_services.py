@@ -1,9 +1,11 @@
 """Filing, replying, solving, reopening, merging: what the services promise."""
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.utils.timezone import now as timezone_now
 
 from tests.factories import UserFactory
 from tickets import services
@@ -168,3 +170,12 @@ def test_reminders_wait_for_working_hours(customer, make_ticket):
     saturday = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
     assert services.send_sla_alerts(now=saturday) == 0
     assert Ticket.objects.get().sla_due_at == datetime(2026, 11, 30, 10, 50, tzinfo=UTC)
+
+
+def test_the_alerts_command_runs_the_task(customer, make_ticket, agent):
+    from django.core.management import call_command
+
+    ticket = make_ticket(customer, now=timezone_now() - timedelta(days=30))  # long overdue
+    call_command("send_sla_alerts", stdout=io.StringIO())
+    call_command("send_sla_alerts", stdout=io.StringIO())  # running it again sends nothing more
+    assert list(ticket.sla_alerts.values_list("kind", flat=True)) == ["escalation"] * 2  # first reply and resolution
