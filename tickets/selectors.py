@@ -104,6 +104,15 @@ def can_see_organisation_requests(user) -> bool:
     return bool(user.is_authenticated and user.organisation_id and Organisation.shares_requests(user.organisation_id))
 
 
+def extra_field_values(ticket: Ticket) -> list[tuple[str, object]]:
+    """The request type's own fields with the customer's answers, by their labels, in the type's order."""
+    return [
+        (field.label, ticket.fields[field.key])
+        for field in ticket.request_type.fields.all()
+        if field.key in ticket.fields
+    ]
+
+
 def request_fragments_key(ticket: Ticket) -> str:
     """Cache key of a request's rendered conversation for the current language and time zone."""
     from django.utils import translation
@@ -158,11 +167,7 @@ def request_page(ticket: Ticket, *, now: datetime | None = None) -> RequestPage:
         history=[event for event in events if event.is_public],
         clocks=clocks,
         promise=customer_promise(ticket, clocks),
-        details=[
-            (field.label, ticket.fields[field.key])
-            for field in ticket.request_type.fields.all()
-            if field.key in ticket.fields
-        ],
+        details=extra_field_values(ticket),
     )
 
 
@@ -230,11 +235,7 @@ def desk_page(ticket: Ticket, *, now: datetime | None = None) -> dict:
         "first_reply": first_reply,
         "attachments": list(Attachment.objects.filter(ticket=ticket, message__isnull=True)),
         "customer": customer_panel(ticket),
-        "details": [
-            (field.label, ticket.fields[field.key])
-            for field in ticket.request_type.fields.all()
-            if field.key in ticket.fields
-        ],
+        "details": extra_field_values(ticket),
     }
 
 

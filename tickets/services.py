@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -162,10 +162,16 @@ def _notify(recipients, *, ticket: Ticket, kind: str, title_for, agents: bool = 
 
     url = reverse("tickets_desk:detail", args=[ticket.pk]) if agents else ticket.get_absolute_url()
 
+    people = {user.pk: user for user in recipients if user is not None}.values()
+    by_language: dict[str, list] = {}
+    for person in people:
+        by_language.setdefault(person.locale or "", []).append(person)
+
     def send():
-        for person in {user.pk: user for user in recipients if user is not None}.values():
-            with translation.override(person.locale or None):
-                notify(recipients=[person], kind=kind, title=title_for(), url=url)
+        # One notification call per language, not per person: the title is the only thing that differs.
+        for language, group in by_language.items():
+            with translation.override(language or None):
+                notify(recipients=group, kind=kind, title=title_for(), url=url)
 
     transaction.on_commit(send)
 
@@ -565,9 +571,10 @@ def merge_tickets(*, source: Ticket, target: Ticket, actor, now: datetime | None
     moved = Message.objects.filter(ticket=source).update(ticket=target)
     Attachment.objects.filter(ticket=source).update(ticket=target)
     Ticket.objects.filter(pk=target.pk).update(message_count=F("message_count") + source.message_count)
-    if source.requester_id != target.requester_id:
-        target.cc.add(source.requester)
-        _forget_cc([source.requester_id])
+    newcomers = [person for person in [source.requester, *source.cc.all()] if person.pk != target.requester_id]
+    if newcomers:
+        target.cc.add(*newcomers)  # everyone who followed the source keeps reading the conversation
+        _forget_cc(person.pk for person in newcomers)
     _event(target, EventKind.MERGED, actor=actor, old=source.reference, new=target.reference, at=now)
     _event(source, EventKind.MERGED, actor=actor, old=source.reference, new=target.reference, public=True, at=now)
     source.merged_into = target
@@ -627,11 +634,20 @@ def send_sla_alerts(*, now: datetime | None = None) -> int:
         Ticket.objects.active()
         .filter(sla_due_at__isnull=False, sla_due_at__lte=horizon)
         .select_related("sla_policy__calendar", "assignee", "queue__lead", "requester")
-        .prefetch_related("sla_policy__calendar__hours", "sla_policy__calendar__holidays")
+        .prefetch_related(
+            "sla_policy__calendar__hours",
+            "sla_policy__calendar__holidays",
+            "queue__agents",
+            Prefetch(
+                "events",
+                queryset=TicketEvent.objects.filter(kind=EventKind.STATUS).order_by("created_at", "pk"),
+                to_attr="status_events",
+            ),
+        )
     )
     sent = 0
     for ticket in candidates:
-        events = TicketEvent.objects.filter(ticket=ticket, kind=EventKind.STATUS).order_by("created_at", "pk")
+        events = ticket.status_events
         calendar = ticket.sla_policy.calendar.as_calendar()
         for clock in ticket_clocks(ticket, status_events=events, now=now, settings_obj=support):
             due = clock.measurement.due_at
@@ -646,7 +662,9 @@ def send_sla_alerts(*, now: datetime | None = None) -> int:
             for lead_time in sorted(leads):
                 if due - lead_time <= now:
                     recipients = (
-                        [ticket.assignee] if ticket.assignee else list(ticket.queue.agents.filter(is_active=True))
+                        [ticket.assignee]
+                        if ticket.assignee
+                        else [person for person in ticket.queue.agents.all() if person.is_active]
                     )
                     sent += _alert(
                         ticket,

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from knowledge_base.selectors import product_names
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import CCForm, NewRequestForm, ReplyForm, RequestListForm
 from .models import RequestType, SupportSettings
 
@@ -166,6 +166,7 @@ def _render_detail(request, ticket, reply_form, cc_form, status=200):
             ),
             "can_reopen": services.can_reopen(ticket, settings_obj=settings_obj),
             "is_requester": is_requester,
+            "can_change_cc": permissions.can_change_cc(request.user, ticket),
         },
         status=status,
     )
@@ -246,11 +247,12 @@ def solve(request, reference):
 def reopen(request, reference):
     ticket = selectors.access_ticket(request.user, reference)
     try:
-        services.reopen(ticket=ticket, actor=request.user)
+        reopened = services.reopen(ticket=ticket, actor=request.user)
     except services.SupportError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Reopened. We will get back to you."))
+        if reopened.status != ticket.status:  # a second click changes nothing and says nothing
+            messages.success(request, _("Reopened. We will get back to you."))
     return redirect(ticket.get_absolute_url())
 
 
@@ -258,6 +260,7 @@ def reopen(request, reference):
 @require_POST
 def update_cc(request, reference):
     ticket = selectors.access_ticket(request.user, reference)
+    permissions.check_change_cc_permission(request.user, ticket)
     form = CCForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, ticket, None, form, status=400)
@@ -270,7 +273,11 @@ def update_cc(request, reference):
 @require_GET
 def download_attachment(request, reference, pk):
     attachment = selectors.access_attachment(request.user, reference, pk)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None  # the row outlived its file (a restore without the private files)
+    response = FileResponse(handle, as_attachment=True, filename=attachment.name)
     response["Content-Type"] = attachment.content_type
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -167,6 +167,8 @@ def test_attachments_download_as_files(site, customer_client, customer, make_tic
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PNG
     assert "private" in response["Cache-Control"]
+    attachment.file.storage.delete(attachment.file.name)  # a file lost on disk: 404, not an error page
+    assert customer_client.get(attachment.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
 
 
 @pytest.fixture
@@ -345,3 +347,18 @@ def test_suggestion_redirects_stay_on_the_site(site, client, target):
     response = client.get(reverse("tickets:opened"), {"to": target})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert not Deflection.objects.exists()
+
+
+def test_only_the_requester_changes_who_is_kept_informed(site, client, customer, make_ticket):
+    colleague, outsider = UserFactory(), UserFactory()
+    ticket = make_ticket(customer, cc=[colleague])
+    client.force_login(colleague)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "Keep others informed" not in page
+    response = client.post(reverse("tickets:cc", args=[ticket.reference]), {"cc": outsider.email})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert list(ticket.cc.all()) == [colleague]
+    client.force_login(customer)
+    assert "Keep others informed" in client.get(ticket.get_absolute_url()).content.decode()
+    client.post(reverse("tickets:cc", args=[ticket.reference]), {"cc": outsider.email})
+    assert list(ticket.cc.all()) == [outsider]

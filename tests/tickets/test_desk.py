@@ -153,6 +153,11 @@ def test_bulk_assign_and_status(site, agent_client, second_agent, make_ticket):
     # Nothing chosen to change: a message, no change.
     agent_client.post(reverse("tickets_desk:bulk"), {"tickets": [first.pk]})
     assert set(Ticket.objects.values_list("status", flat=True)) == {Status.OPEN}
+    # Back to the inbox the agent came from, never to another site.
+    back = agent_client.post(
+        reverse("tickets_desk:bulk"), {"tickets": [first.pk], "status": Status.ON_HOLD, "next": "//evil.example/"}
+    )
+    assert back["Location"] == reverse("tickets_desk:inbox")
 
 
 def test_merge_and_link_by_reference(site, agent_client, make_ticket):
@@ -206,3 +211,30 @@ def test_customer_panel_shows_other_requests_and_membership(site, agent_client, 
     assert first.reference in page
     assert "No active subscription" in page
     assert "Version: 2.1" in page  # the type's own fields, by their labels
+
+
+def test_request_page_query_count_is_constant(site, agent_client, agent, make_ticket, django_assert_num_queries):
+    from tickets.uploads import check_upload
+
+    from .conftest import png
+
+    customer = UserFactory()
+    ticket = make_ticket(customer, cc=[UserFactory()])
+    services.add_agent_reply(ticket=ticket, agent=agent, body="First", files=[check_upload(png(), max_bytes=10**6)])
+    url = reverse("tickets_desk:detail", args=[ticket.pk])
+    agent_client.get(url)
+    with django_assert_num_queries(29) as few:  # the admin's menu and forms included
+        agent_client.get(url)
+    for number in range(15):
+        services.add_customer_reply(ticket=ticket, author=customer, body=f"Answer {number}")
+        services.add_agent_reply(
+            ticket=ticket,
+            agent=agent,
+            body=f"Note {number}",
+            internal=True,
+            files=[check_upload(png(), max_bytes=10**6)],
+        )
+        make_ticket(customer, subject=f"Other {number}")
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = agent_client.get(url)
+    assert response.content.decode().count('<p class="desk-message__meta">') == 1 + 1 + 30

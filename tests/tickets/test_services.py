@@ -126,13 +126,14 @@ def test_updates_are_audited(customer, make_ticket, agent, second_agent):
 
 def test_merge_moves_the_conversation_and_closes_the_source(customer, make_ticket, agent):
     target = make_ticket(customer)
-    source = make_ticket(UserFactory(), subject="Same problem")
+    follower = UserFactory()
+    source = make_ticket(UserFactory(), subject="Same problem", cc=[follower])
     services.add_customer_reply(ticket=source, author=source.requester, body="Any news?")
     services.merge_tickets(source=source, target=target, actor=agent)
     source.refresh_from_db()
     assert source.status == Status.CLOSED and source.merged_into == target
     assert Message.objects.filter(ticket=target, body_source="Any news?").exists()
-    assert source.requester in target.cc.all()
+    assert set(target.cc.all()) == {source.requester, follower}
     with pytest.raises(services.SupportError):
         services.merge_tickets(source=target, target=target, actor=agent)
 

@@ -1,0 +1,14 @@
+"""Who may do what to a support request, beyond reading it (reading: `selectors.access_ticket`)."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+
+def can_change_cc(user, ticket) -> bool:
+    """Only the person who filed the request chooses who else is kept informed."""
+    return ticket.requester_id == getattr(user, "pk", None)
+
+
+def check_change_cc_permission(user, ticket) -> None:
+    if not can_change_cc(user, ticket):
+        raise PermissionDenied(_("Only the person who filed this request can change who is kept informed."))
