@@ -230,4 +230,8 @@ def seed_demo() -> tuple[list[Site], list[User], str]:
         admin=by_email["admin@example.com"],
         customer=by_email["customer@example.com"],
     )
+    # Demo content is written in bulk; index all of it in one go rather than page by page.
+    from portal.search import service
+
+    service.rebuild()
     return sites, people, password

@@ -1,62 +1,246 @@
+"""The search page, type-ahead suggestions and the result links that count click-through."""
+
+import hashlib
 from urllib.parse import urlencode
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import JsonResponse
-from django.shortcuts import render
-from wagtail.models import Page, Site
+from django.core import signing
+from django.core.cache import cache
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from wagtail.models import Site
 
-from knowledge_base.models import ArticlePage, FAQPage
-from knowledge_base.permissions import allowed_audiences
+from . import analysis, service
+from .access import reader_tokens
+from .backends.base import Query
+from .backends.database import GENERATION_KEY
+from .documents import Kind
+from .forms import ANY_LANGUAGE, KIND_CHOICES, SearchForm, SuggestForm, clean_query
+from .models import SearchEntry, SearchLog
 
 RESULTS_PER_PAGE = 10
-MAX_QUERY_LENGTH = 200
+SUGGESTION_LIMIT = 6
+MIN_SUGGEST_LENGTH = 2
+SUGGEST_CACHE_SECONDS = 60
+DEFAULT_SUGGEST_KINDS = f"{Kind.ARTICLE},{Kind.FAQ},{Kind.TOPIC}"
+_click_signer = signing.Signer(salt="portal.search.click")
+
+
+def _site_id(request) -> int | None:
+    site = Site.find_for_request(request)
+    return site.pk if site else None
+
+
+def _reader_language() -> str:
+    return get_language() or "en"
 
 
 def search(request):
-    """Search the published pages of this site, in the reader's language, that they may see."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results = None
-    if query:
-        hidden_articles = ArticlePage.objects.exclude(audience__in=allowed_audiences(request.user)).values("pk")
-        pages = Page.objects.live().public().exclude(pk__in=hidden_articles).specific()
-        site = Site.find_for_request(request)
-        if site is not None:
-            pages = pages.descendant_of(site.root_page.localized, inclusive=True)
-        paginator = Paginator(pages.search(query), RESULTS_PER_PAGE)
-        try:
-            results = paginator.page(request.GET.get("page", 1))
-        except (PageNotAnInteger, EmptyPage):
-            results = paginator.page(1)
-    return render(
-        request,
-        "search/search.html",
-        {"query": query, "results": results, "query_string": urlencode({"q": query})},
-    )
+    """Help articles, FAQ items, community topics and the reader's own requests, in one ranked list."""
+    form = SearchForm(request.GET)
+    status = 200
+    if not form.is_valid():
+        # An unknown filter value: search without that filter, and say so.
+        status = 400
+        data = {name: form.cleaned_data.get(name, "") for name in ("q", "kind", "product", "language")}
+        data = {name: value for name, value in data.items() if name not in form.errors}
+        data["page"] = 1
+    else:
+        data = form.cleaned_data
+    query_text, shortened = clean_query(request.GET.get("q", ""))
+    language_choice = data.get("language") or ""
+    language = "" if language_choice == ANY_LANGUAGE else (language_choice or _reader_language())
+    context = {
+        "query": query_text,
+        "shortened": shortened,
+        "form_errors": [_("That filter is not one this search knows; it was left out.")] if status == 400 else [],
+        "results": None,
+        "language_choice": language_choice,
+        "kind_labels": dict(KIND_CHOICES),
+    }
+    if query_text:
+        query = Query(
+            text=query_text,
+            tokens=tuple(reader_tokens(request.user)),
+            language=language,
+            kind=data.get("kind") or "",
+            product=data.get("product") or "",
+            site_id=_site_id(request),
+            page=data.get("page") or 1,
+            per_page=RESULTS_PER_PAGE,
+        )
+        results, backend = service.search(query)
+        widened = False
+        if not results.total and language and not language_choice:
+            # Nothing in the reader's language: look in every language before giving up.
+            wider = Query(**{**query.__dict__, "language": ""})
+            wider_results, backend = service.search(wider)
+            if wider_results.total:
+                results, query, widened = wider_results, wider, True
+        for hit in results.hits:
+            hit.label = context["kind_labels"].get(hit.kind, hit.kind)
+            if hit.kind == Kind.REQUEST:
+                hit.status_label = _customer_status(hit.extra.get("status", ""))
+        did_you_mean = service.spelling(query) if not results.total else ""
+        context.update(
+            results=results,
+            first_position=(results.page - 1) * results.per_page + 1,
+            did_you_mean=did_you_mean,
+            did_you_mean_query=urlencode({"q": did_you_mean}),
+            backend=backend,
+            widened=widened,
+            facet_links=_facet_links(results, query_text, data, language_choice),
+            query_string=_query_string(query_text, data, language_choice),
+        )
+        if results.page == 1:
+            log = SearchLog.objects.create(
+                query=query_text,
+                normalised=analysis.normalise_query(query_text),
+                language=_reader_language(),
+                results=results.total,
+            )
+            context["log"] = _click_signer.sign(str(log.pk))
+        if not results.total:
+            context["popular"] = _popular(request)
+    return render(request, "search/search.html", context, status=status)
 
 
-SUGGESTION_LIMIT = 6
-MIN_SUGGEST_LENGTH = 2
+def _customer_status(code: str) -> str:
+    from tickets.choices import CUSTOMER_STATUS, Status
+
+    try:
+        return CUSTOMER_STATUS[Status(code)]
+    except ValueError:
+        return ""
+
+
+def _query_string(query_text: str, data: dict, language_choice: str, **changes) -> str:
+    params = {"q": query_text, "kind": data.get("kind") or "", "product": data.get("product") or ""}
+    params["language"] = language_choice
+    params.update(changes)
+    return urlencode({name: value for name, value in params.items() if value})
+
+
+def _facet_links(results, query_text: str, data: dict, language_choice: str) -> dict:
+    """For each facet, the links that narrow (or widen) the search, with counts and which is current."""
+    from django.conf import settings
+
+    language_names = dict(settings.LANGUAGES)
+    kind_labels = dict(KIND_CHOICES)
+    links = {}
+    current = {"kind": data.get("kind") or "", "product": data.get("product") or ""}
+    for name in ("kind", "product"):
+        values = [
+            {
+                "label": kind_labels.get(value.value, value.value) if name == "kind" else value.label,
+                "count": value.count,
+                "href": "?" + _query_string(query_text, data, language_choice, **{name: value.value}),
+                "current": current[name] == value.value,
+            }
+            for value in results.facets.get(name, [])
+        ]
+        if values:
+            values.insert(
+                0,
+                {
+                    "label": _("All"),
+                    "count": None,
+                    "href": "?" + _query_string(query_text, data, language_choice, **{name: ""}),
+                    "current": not current[name],
+                },
+            )
+        links[name] = values
+    language_values = [
+        {
+            "label": _("Your language"),
+            "count": None,
+            "href": "?" + _query_string(query_text, data, ""),
+            "current": not language_choice,
+        },
+        {
+            "label": _("Any language"),
+            "count": None,
+            "href": "?" + _query_string(query_text, data, ANY_LANGUAGE),
+            "current": language_choice == ANY_LANGUAGE,
+        },
+    ]
+    for value in results.facets.get("language", []):
+        language_values.append(
+            {
+                "label": language_names.get(value.value, value.value),
+                "count": value.count,
+                "href": "?" + _query_string(query_text, data, value.value),
+                "current": language_choice == value.value,
+            }
+        )
+    links["language"] = language_values
+    return links
+
+
+def _popular(request) -> list:
+    from knowledge_base.selectors import popular_articles
+    from portal.home.models import HomePage
+
+    site = Site.find_for_request(request)
+    home = site.root_page.localized if site else HomePage.objects.first()
+    help_index = home.get_children().live().public().filter(slug="help").first() if home else None
+    return popular_articles(root=help_index, user=request.user, limit=5) if help_index else []
+
+
+def click(request):
+    """A result link: remember what was opened for this search, then go there."""
+    entry = SearchEntry.objects.filter(
+        key=request.GET.get("key", "")[:100], grants__token__in=reader_tokens(request.user)
+    ).first()
+    if entry is None or not url_has_allowed_host_and_scheme(entry.url, allowed_hosts=None):
+        raise Http404
+    try:
+        log_id = int(_click_signer.unsign(request.GET.get("log", "")))
+        position = max(1, min(int(request.GET.get("position", "1")), 10_000))
+    except (signing.BadSignature, ValueError):
+        log_id = None
+    if log_id is not None:
+        # The first result opened counts; going back and opening another does not add a click.
+        SearchLog.objects.filter(pk=log_id, clicked_key="").update(
+            clicked_key=entry.key, clicked_position=position, clicked_at=timezone.now()
+        )
+    return redirect(entry.url)
 
 
 def suggest(request):
-    """Type-ahead: JSON suggestions (title, kind, url) for help pages the reader may see."""
-    query = request.GET.get("q", "").strip()[:100]
+    """Type-ahead: JSON suggestions (title, kind, url) the reader may open, matched on titles."""
+    form = SuggestForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Unknown kind of result."), content_type="text/plain; charset=utf-8")
+    query_text, _shortened = clean_query(request.GET.get("q", ""))
+    query_text = query_text[:100]
     suggestions = []
-    if len(query) >= MIN_SUGGEST_LENGTH:
-        hidden_articles = ArticlePage.objects.exclude(audience__in=allowed_audiences(request.user)).values("pk")
-        pages = Page.objects.live().public().type(ArticlePage, FAQPage).exclude(pk__in=hidden_articles)
-        site = Site.find_for_request(request)
-        if site is not None:
-            pages = pages.descendant_of(site.root_page.localized, inclusive=True)
-        for page in pages.autocomplete(query)[:SUGGESTION_LIMIT]:
-            kind = "faq" if page.content_type_id == _faq_type_id() else "article"
-            suggestions.append({"title": page.title, "kind": kind, "url": page.get_url(request)})
-    response = JsonResponse({"query": query, "results": suggestions})
+    if len(query_text) >= MIN_SUGGEST_LENGTH:
+        tokens = tuple(reader_tokens(request.user))
+        query = Query(
+            text=query_text,
+            tokens=tokens,
+            language=_reader_language(),
+            kind=form.cleaned_data["kind"] or DEFAULT_SUGGEST_KINDS,
+            site_id=_site_id(request),
+        )
+        generation = cache.get(GENERATION_KEY, 0)
+        fingerprint = hashlib.sha256(
+            repr(
+                (generation, analysis.normalise_query(query_text), query.language, query.kind, tokens, query.site_id)
+            ).encode()
+        ).hexdigest()
+        key = f"search:suggest:{fingerprint}"
+        suggestions = cache.get(key)
+        if suggestions is None:
+            hits = service.suggest(query, SUGGESTION_LIMIT) or service.suggest(
+                Query(**{**query.__dict__, "language": ""}), SUGGESTION_LIMIT
+            )
+            suggestions = [{"title": hit.title, "kind": hit.kind, "url": hit.url} for hit in hits]
+            cache.set(key, suggestions, SUGGEST_CACHE_SECONDS)
+    response = JsonResponse({"query": query_text, "results": suggestions})
     response["Cache-Control"] = "private, max-age=60"
     return response
-
-
-def _faq_type_id() -> int:
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(FAQPage).pk

@@ -1,0 +1,251 @@
+"""What gets indexed: documents built from the domain apps' content.
+
+Search reads the knowledge base and support requests (and the community as it lands); they
+never import search. A *source* is one thing that yields documents — `page:12` (an article, or
+an FAQ page's items), `request:7` — and re-indexing a source replaces all of its documents, so a
+deleted FAQ item or an unpublished page disappears with it.
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Prefetch
+from django.utils.html import strip_tags
+from wagtail.models import Page
+
+from knowledge_base.models import ArticlePage, FAQPage, KnowledgeBasePage
+
+from . import access
+
+
+class Kind:
+    ARTICLE = "article"
+    FAQ = "faq"
+    TOPIC = "topic"
+    REQUEST = "request"
+
+
+@dataclass
+class SearchDocument:
+    key: str
+    source: str
+    kind: str
+    title: str
+    body: str
+    url: str
+    tokens: list[str]
+    language: str = ""
+    product: str = ""
+    product_name: str = ""
+    site_id: int | None = None
+    boost: float = 1.0
+    updated_at: datetime | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def page_source(page_id) -> str:
+    return f"page:{page_id}"
+
+
+def request_source(ticket_id) -> str:
+    return f"request:{ticket_id}"
+
+
+def parse_source(source: str) -> tuple[str, int] | None:
+    prefix, _, number = source.partition(":")
+    return (prefix, int(number)) if number.isdigit() else None
+
+
+# --- Help pages --------------------------------------------------------------------------------
+
+
+class _ProductLookup:
+    """The product of a page: that of the knowledge base it sits in (a handful, loaded once)."""
+
+    def __init__(self):
+        self.by_path = {
+            kb.path: kb.product
+            for kb in KnowledgeBasePage.objects.select_related("product").only("path", "depth", "product")
+        }
+
+    def __call__(self, page):
+        for path, product in self.by_path.items():
+            if page.path.startswith(path):
+                return product
+        return None
+
+
+def _text(stream) -> str:
+    return " ".join(strip_tags(str(part)) for part in stream.stream_block.get_searchable_content(stream))
+
+
+def page_documents(page, products: _ProductLookup | None = None) -> list[SearchDocument]:
+    """The documents of one live, unrestricted help page: an article, or one per FAQ item."""
+    products = products or _ProductLookup()
+    product = products(page)
+    parts = page.get_url_parts()
+    if parts is None:
+        return []
+    site_id, _root, path = parts
+    common = {
+        "source": page_source(page.pk),
+        "language": page.locale.language_code,
+        "product": product.slug if product else "",
+        "product_name": product.name if product else "",
+        "site_id": site_id,
+        "updated_at": page.last_published_at,
+    }
+    if isinstance(page, ArticlePage):
+        body = " ".join([page.summary, _text(page.body), " ".join(tag.name for tag in page.tags.all())])
+        return [
+            SearchDocument(
+                key=page_source(page.pk),
+                kind=Kind.ARTICLE,
+                title=page.title,
+                body=body,
+                url=path,
+                tokens=[access.audience_token(page.audience)],
+                extra={"summary": page.summary},
+                **common,
+            )
+        ]
+    if isinstance(page, FAQPage):
+        return [
+            SearchDocument(
+                key=f"faq:{page.pk}:{number}",
+                kind=Kind.FAQ,
+                title=item.value["question"],
+                body=strip_tags(item.value["answer"].source),
+                url=f"{path}#q-{item.id[:8]}",
+                tokens=[access.EVERYONE],
+                extra={"page_title": page.title},
+                **common,
+            )
+            for number, item in enumerate(page.items)
+        ]
+    return []
+
+
+def _help_pages():
+    return Page.objects.live().public().type(ArticlePage, FAQPage)
+
+
+def _load_pages(ids):
+    """Live, public articles and FAQ pages among these ids, ready to index (a few queries)."""
+    visible = _help_pages().filter(pk__in=ids).values("pk")
+    articles = ArticlePage.objects.filter(pk__in=visible).select_related("locale").prefetch_related("tags")
+    faqs = FAQPage.objects.filter(pk__in=visible).select_related("locale")
+    return [*articles, *faqs]
+
+
+def page_documents_for(page_ids: Iterable[int]) -> dict[str, list[SearchDocument]]:
+    """Documents by source for these pages; a page that is gone, draft or restricted yields none."""
+    page_ids = list(page_ids)
+    found = {page_source(pk): [] for pk in page_ids}
+    products = _ProductLookup()
+    for page in _load_pages(page_ids):
+        found[page_source(page.pk)] = page_documents(page, products)
+    return found
+
+
+def all_page_documents(batch_size: int = 500) -> Iterator[tuple[str, list[SearchDocument]]]:
+    products = _ProductLookup()
+    ids = list(_help_pages().order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        for page in _load_pages(ids[start : start + batch_size]):
+            yield page_source(page.pk), page_documents(page, products)
+
+
+# --- Support requests --------------------------------------------------------------------------
+
+
+def _ticket_tokens(ticket, sharing: dict[int, bool]) -> list[str]:
+    tokens = [access.user_token(ticket.requester_id)]
+    tokens += [access.user_token(person.pk) for person in ticket.cc.all()]
+    if ticket.organisation_id and sharing.get(ticket.organisation_id):
+        tokens.append(access.organisation_token(ticket.organisation_id))
+    return sorted(set(tokens))
+
+
+def ticket_document(ticket, sharing: dict[int, bool]) -> SearchDocument:
+    """A request as its customer sees it: subject, description and the replies (never internal notes)."""
+    messages = [message.body_source for message in ticket.messages.all() if not message.is_internal]
+    return SearchDocument(
+        key=request_source(ticket.pk),
+        source=request_source(ticket.pk),
+        kind=Kind.REQUEST,
+        title=ticket.subject,
+        body=" ".join([ticket.reference, ticket.description_source, *messages]),
+        url=ticket.get_absolute_url(),
+        tokens=_ticket_tokens(ticket, sharing),
+        updated_at=ticket.last_activity_at,
+        extra={"reference": ticket.reference, "status": ticket.status},
+    )
+
+
+def _tickets():
+    from tickets.models import Message, Ticket
+
+    return Ticket.objects.prefetch_related(
+        "cc", Prefetch("messages", queryset=Message.objects.filter(is_internal=False).order_by("created_at"))
+    )
+
+
+def _sharing(tickets) -> dict[int, bool]:
+    from portal.accounts.models import Organisation
+
+    ids = {ticket.organisation_id for ticket in tickets if ticket.organisation_id}
+    return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "members_share_requests"))
+
+
+def request_documents_for(ticket_ids: Iterable[int]) -> dict[str, list[SearchDocument]]:
+    ticket_ids = list(ticket_ids)
+    found = {request_source(pk): [] for pk in ticket_ids}
+    tickets = list(_tickets().filter(pk__in=ticket_ids))
+    sharing = _sharing(tickets)
+    for ticket in tickets:
+        found[request_source(ticket.pk)] = [ticket_document(ticket, sharing)]
+    return found
+
+
+def all_request_documents(batch_size: int = 500) -> Iterator[tuple[str, list[SearchDocument]]]:
+    from tickets.models import Ticket
+
+    ids = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        tickets = list(_tickets().filter(pk__in=ids[start : start + batch_size]))
+        sharing = _sharing(tickets)
+        for ticket in tickets:
+            yield request_source(ticket.pk), [ticket_document(ticket, sharing)]
+
+
+# --- All sources -------------------------------------------------------------------------------
+
+#: Source prefix → (documents for some ids, every source's documents, count of sources).
+SOURCES = {
+    "page": (page_documents_for, all_page_documents, lambda: _help_pages().count()),
+    "request": (request_documents_for, all_request_documents, lambda: _tickets().count()),
+}
+
+
+def documents_for(sources: Iterable[str]) -> dict[str, list[SearchDocument]]:
+    """Current documents of each source (an empty list: the source is gone or hidden)."""
+    by_prefix: dict[str, list[int]] = {}
+    for source in sources:
+        parsed = parse_source(source)
+        if parsed and parsed[0] in SOURCES:
+            by_prefix.setdefault(parsed[0], []).append(parsed[1])
+    found = {}
+    for prefix, ids in by_prefix.items():
+        found.update(SOURCES[prefix][0](ids))
+    return found
+
+
+def all_documents(batch_size: int = 500) -> Iterator[tuple[str, list[SearchDocument]]]:
+    for _prefix, (_some, every, _count) in SOURCES.items():
+        yield from every(batch_size)
+
+
+def source_count() -> int:
+    return sum(count() for _some, _every, count in SOURCES.values())

@@ -1,0 +1,75 @@
+"""The database search index and search analytics.
+
+Every searchable thing — an article, an FAQ item, a community topic, a support request — is one
+`SearchEntry`, written by the indexer from its source and never edited by hand. Who may find it
+is a set of access tokens (`SearchGrant`): a reader finds an entry when they hold one of its
+tokens (see `access.reader_tokens`). The matching itself is SQLite FTS5 or PostgreSQL full-text
+search over pre-analysed terms (see `analysis.py` and `backends/database.py`).
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchEntry(models.Model):
+    key = models.CharField(max_length=100, unique=True)
+    #: What the entry was made from (`page:12`, `request:7`): re-indexing a source replaces all its entries.
+    source = models.CharField(max_length=100, db_index=True)
+    kind = models.CharField(max_length=20)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=500)
+    language = models.CharField(max_length=10, blank=True, help_text="Empty: shown whatever the reader's language.")
+    product = models.CharField(max_length=100, blank=True)
+    product_name = models.CharField(max_length=200, blank=True)
+    site_id = models.PositiveIntegerField(null=True, blank=True)
+    boost = models.FloatField(default=1.0)
+    updated_at = models.DateTimeField(default=timezone.now)
+    #: Shown with a result, never searched: an article's summary, a request's reference and status.
+    extra = models.JSONField(default=dict, blank=True)
+    title_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+    # PostgreSQL only (the column exists everywhere; SQLite keeps its terms in an FTS5 table).
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        # The full-text indexes depend on the database (a GIN index or an FTS5 table): migration 0002.
+        indexes = [models.Index(fields=["kind"], name="search_entry_kind")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class SearchGrant(models.Model):
+    """One token that lets a reader find an entry (`audience:everyone`, `user:42`, `org:7`)."""
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="grants")
+    token = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "entry"], name="search_grant_unique")]
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class SearchLog(models.Model):
+    """One search someone ran (the first page of results), and what they opened from it."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    query = models.CharField(_("query"), max_length=200)
+    normalised = models.CharField(max_length=200, db_index=True)
+    language = models.CharField(max_length=10)
+    results = models.PositiveIntegerField(_("results"))
+    clicked_key = models.CharField(max_length=100, blank=True)
+    clicked_position = models.PositiveSmallIntegerField(null=True, blank=True)
+    clicked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("search")
+        verbose_name_plural = _("searches")
+
+    def __str__(self) -> str:
+        return self.query

@@ -1,0 +1,111 @@
+"""The one search service: index, remove, search, suggest — whichever backend answers.
+
+The database index is always kept (it is small and it is the fallback); with
+``ELASTICSEARCH_URL`` set, Elasticsearch is kept as well and answers the searches. When the
+cluster is down or too slow, that request is answered from the database and a warning logged:
+the page never fails because the search engine is away.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+from django.conf import settings
+
+from . import documents
+from .backends.base import Backend, Hit, Query, Results, SearchUnavailable
+from .backends.database import DatabaseBackend
+
+logger = logging.getLogger(__name__)
+
+database = DatabaseBackend()
+
+
+@lru_cache(maxsize=1)
+def _elasticsearch(url: str):
+    from .backends.elastic import ElasticsearchBackend
+
+    return ElasticsearchBackend(url)
+
+
+def elasticsearch() -> Backend | None:
+    url = settings.ELASTICSEARCH_URL
+    return _elasticsearch(url) if url else None
+
+
+def backends() -> list[Backend]:
+    """Every backend kept up to date, the one that answers searches first."""
+    cluster = elasticsearch()
+    return [cluster, database] if cluster else [database]
+
+
+def _answer(method: str, *args):
+    cluster = elasticsearch()
+    if cluster is not None:
+        try:
+            return getattr(cluster, method)(*args), cluster.name
+        except SearchUnavailable as error:
+            logger.warning("Elasticsearch did not answer (%s); searching the database instead.", error)
+    return getattr(database, method)(*args), database.name
+
+
+def search(query: Query) -> tuple[Results, str]:
+    """Results and the name of the backend that found them."""
+    return _answer("search", query)
+
+
+def suggest(query: Query, limit: int = 6) -> list[Hit]:
+    return _answer("suggest", query, limit)[0]
+
+
+def spelling(query: Query) -> str:
+    return _answer("spelling", query)[0]
+
+
+# --- Indexing ----------------------------------------------------------------------------------
+
+
+def index_sources(sources: Iterable[str]) -> int:
+    """Re-read these sources and make every backend hold exactly their current documents."""
+    found = documents.documents_for(set(sources))
+    for backend in backends():
+        try:
+            backend.replace(found)
+        except SearchUnavailable as error:
+            # The database index is up to date; `search_index update` brings the cluster back in step.
+            logger.warning("Elasticsearch was not updated (%s): run `manage.py search_index update`.", error)
+    return sum(len(docs) for docs in found.values())
+
+
+def rebuild(
+    *, batch_size: int = 500, progress: Callable[[int, int], None] | None = None, backend: Backend | None = None
+) -> int:
+    """Index every source from scratch. Elasticsearch builds a new index and swaps it in at the end."""
+    targets = [backend] if backend else backends()
+    total = documents.source_count()
+    done = indexed = 0
+    for target in targets:
+        target.begin_rebuild() if hasattr(target, "begin_rebuild") else target.clear()
+    batch: dict = {}
+    for source, docs in documents.all_documents(batch_size):
+        batch[source] = docs
+        if len(batch) >= batch_size:
+            indexed += _write(targets, batch)
+            done += len(batch)
+            batch = {}
+            if progress:
+                progress(done, total)
+    indexed += _write(targets, batch)
+    done += len(batch)
+    for target in targets:
+        if hasattr(target, "finish_rebuild"):
+            target.finish_rebuild()
+    if progress:
+        progress(done, total)
+    return indexed
+
+
+def _write(targets, batch) -> int:
+    for target in targets:
+        target.replace(batch)
+    return sum(len(docs) for docs in batch.values())

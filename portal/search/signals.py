@@ -1,0 +1,114 @@
+"""Keep the index in step with the content: publish, unpublish, edit, move, delete, restrict, share.
+
+Changes are collected for the transaction and indexed once, in a background task, after it
+commits; a rolled-back change indexes nothing.
+"""
+
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import receiver
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from portal.accounts.models import Organisation
+from tickets.models import Message, Ticket
+
+from .documents import page_source, request_source
+
+
+def schedule(sources=(), subtrees=()) -> None:
+    pending = getattr(connection, "_search_pending", None)
+    registered = pending is not None and any(func is _flush for _sids, func, _robust in connection.run_on_commit)
+    if not registered or not connection.in_atomic_block:
+        pending = connection._search_pending = {"sources": set(), "subtrees": set()}
+        pending["sources"].update(sources)
+        pending["subtrees"].update(subtrees)
+        transaction.on_commit(_flush)
+        return
+    pending["sources"].update(sources)
+    pending["subtrees"].update(subtrees)
+
+
+def _flush() -> None:
+    from .tasks import index_sources_task
+
+    pending = getattr(connection, "_search_pending", None)
+    connection._search_pending = None
+    if pending and (pending["sources"] or pending["subtrees"]):
+        index_sources_task.enqueue(sorted(pending["sources"]), sorted(pending["subtrees"]))
+
+
+def _page_changed(page) -> None:
+    if page.is_leaf():
+        schedule(sources=[page_source(page.pk)])
+    else:
+        schedule(sources=[page_source(page.pk)], subtrees=[page.pk])
+
+
+@receiver(page_published)
+def page_was_published(sender, instance, **kwargs) -> None:
+    _page_changed(instance)
+
+
+@receiver(page_unpublished)
+def page_was_unpublished(sender, instance, **kwargs) -> None:
+    _page_changed(instance)
+
+
+@receiver(page_slug_changed)
+def page_slug_was_changed(sender, instance, **kwargs) -> None:
+    _page_changed(instance)
+
+
+@receiver(post_page_move)
+def page_was_moved(sender, instance, **kwargs) -> None:
+    _page_changed(instance)
+
+
+@receiver(post_delete)
+def page_was_deleted(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):
+        schedule(sources=[page_source(instance.pk)])
+
+
+@receiver([post_save, post_delete], sender=PageViewRestriction)
+def restriction_changed(sender, instance, **kwargs) -> None:
+    _page_changed(instance.page)
+
+
+@receiver(post_save, sender=Ticket)
+def request_saved(sender, instance, **kwargs) -> None:
+    schedule(sources=[request_source(instance.pk)])
+
+
+@receiver(post_save, sender=Message)
+def message_saved(sender, instance, **kwargs) -> None:
+    schedule(sources=[request_source(instance.ticket_id)])
+
+
+@receiver(m2m_changed, sender=Ticket.cc.through)
+def request_cc_changed(sender, instance, action, pk_set, **kwargs) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, Ticket):
+        schedule(sources=[request_source(instance.pk)])
+    elif pk_set:
+        schedule(sources=[request_source(pk) for pk in pk_set])
+
+
+@receiver(pre_save, sender=Organisation)
+def remember_sharing(sender, instance, **kwargs) -> None:
+    instance._shared_before = (
+        Organisation.objects.filter(pk=instance.pk).values_list("members_share_requests", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
+@receiver(post_save, sender=Organisation)
+def organisation_saved(sender, instance, created, **kwargs) -> None:
+    # Sharing requests within an organisation changes who finds them.
+    if created or getattr(instance, "_shared_before", None) == instance.members_share_requests:
+        return
+    ids = Ticket.objects.filter(organisation=instance).values_list("pk", flat=True)
+    schedule(sources=[request_source(pk) for pk in ids])
