@@ -26,7 +26,8 @@ def clean_query(text: str) -> tuple[str, bool]:
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(required=False, strip=False)
+    """The filters; the query text itself is cleaned by `clean_query` (it may hold anything)."""
+
     kind = forms.ChoiceField(required=False, choices=[("", _("Everything")), *KIND_CHOICES])
     product = forms.SlugField(required=False, max_length=100, allow_unicode=False)
     language = forms.ChoiceField(
@@ -45,7 +46,6 @@ class SearchForm(forms.Form):
 
 
 class SuggestForm(forms.Form):
-    q = forms.CharField(required=False, strip=False)
     kind = forms.CharField(required=False, max_length=60)
 
     def clean_kind(self) -> str:

@@ -1,10 +1,10 @@
 """Keep the index in step with the content: publish, unpublish, edit, move, delete, restrict, share.
 
-Changes are collected for the transaction and indexed once, in a background task, after it
-commits; a rolled-back change indexes nothing.
+Each change is indexed in a background task after its transaction commits; a rolled-back
+change indexes nothing. The task re-reads the source, so a repeated or late task is harmless.
 """
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
@@ -17,25 +17,16 @@ from .documents import page_source, request_source
 
 
 def schedule(sources=(), subtrees=()) -> None:
-    pending = getattr(connection, "_search_pending", None)
-    registered = pending is not None and any(func is _flush for _sids, func, _robust in connection.run_on_commit)
-    if not registered or not connection.in_atomic_block:
-        pending = connection._search_pending = {"sources": set(), "subtrees": set()}
-        pending["sources"].update(sources)
-        pending["subtrees"].update(subtrees)
-        transaction.on_commit(_flush)
-        return
-    pending["sources"].update(sources)
-    pending["subtrees"].update(subtrees)
+    """Index these sources (and the help pages under these pages) once the transaction commits."""
+    sources, subtrees = sorted(set(sources)), sorted(set(subtrees))
+    if sources or subtrees:
+        transaction.on_commit(lambda: _enqueue(sources, subtrees))
 
 
-def _flush() -> None:
+def _enqueue(sources: list[str], subtrees: list[int]) -> None:
     from .tasks import index_sources_task
 
-    pending = getattr(connection, "_search_pending", None)
-    connection._search_pending = None
-    if pending and (pending["sources"] or pending["subtrees"]):
-        index_sources_task.enqueue(sorted(pending["sources"]), sorted(pending["subtrees"]))
+    index_sources_task.enqueue(sources, subtrees)
 
 
 def _page_changed(page) -> None:

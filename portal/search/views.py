@@ -45,7 +45,7 @@ def search(request):
     if not form.is_valid():
         # An unknown filter value: search without that filter, and say so.
         status = 400
-        data = {name: form.cleaned_data.get(name, "") for name in ("q", "kind", "product", "language")}
+        data = {name: form.cleaned_data.get(name, "") for name in ("kind", "product", "language")}
         data = {name: value for name, value in data.items() if name not in form.errors}
         data["page"] = 1
     else:

@@ -234,6 +234,11 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Search: Wagtail's database backend serves the embedded default.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Searches go to this alias; `search_index rebuild` builds `<alias>-<time>` and moves the alias to it.
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "portal-search")
+# Seconds to wait for the cluster before answering from the database instead.
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2"))
+ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "0"))
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 WAGTAIL_SITE_NAME = os.environ.get("PORTAL_SITE_NAME", "Portal")

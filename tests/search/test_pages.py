@@ -1,0 +1,275 @@
+"""The search page, suggestions, click-through, index updates, fallback, analytics and the command."""
+
+import logging
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from wagtail.models import PageViewRestriction
+
+from portal.search import service
+from portal.search.backends import elastic
+from portal.search.backends.base import Query
+from portal.search.models import SearchEntry, SearchLog
+from tests.factories import UserFactory
+
+from .conftest import EVERYONE, add_article, indexed, publish
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = "/search/"
+
+
+@pytest.fixture
+def database(settings):
+    settings.ELASTICSEARCH_URL = ""
+    return service.database
+
+
+def test_the_page_lists_ranked_results_with_facets_and_highlights(client, content, database):
+    indexed(database)
+    response = client.get(SEARCH, {"q": "password"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Change the Wi-Fi password" in html and "<mark>password</mark>" in html
+    assert 'aria-labelledby="facet-kind"' in html and "Router AX3" in html
+    narrowed = client.get(SEARCH, {"q": "router", "kind": "faq"}).content.decode()
+    assert "Does it work with fibre?" in narrowed and "Set up the router" not in narrowed
+
+
+def test_signed_in_customers_see_their_requests_among_the_results(client, content, customer, database):
+    indexed(database)
+    assert "Router reboots at midnight" not in client.get(SEARCH, {"q": "quasar"}).content.decode()
+    client.force_login(customer)
+    html = client.get(SEARCH, {"q": "quasar"}).content.decode()
+    assert "Router reboots at midnight" in html and content["ticket"].reference in html
+
+
+def test_nothing_in_the_readers_language_widens_to_all_languages(client, content, database):
+    indexed(database)
+    html = client.get(SEARCH, {"q": "šifru"}).content.decode()
+    assert "Kako da promenite šifru za Wi-Fi" in html and "from all languages" in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": ""},
+        {"q": "x" * 10_000},
+        {"q": '"'},
+        {"q": "*"},
+        {"q": "("},
+        {"q": "OR"},
+        {"q": "-"},
+        {"q": "\\"},
+        {"q": "pass\x00word\x07\x1b"},
+        {"q": "router", "page": "-1"},
+        {"q": "router", "page": "999999"},
+        {"q": "router", "page": "abc"},
+    ],
+)
+def test_odd_input_gets_a_clear_page(client, content, database, params):
+    indexed(database)
+    response = client.get(SEARCH, params)
+    assert response.status_code == 200
+    assert b"<h1>Search</h1>" in response.content
+
+
+def test_a_long_query_is_shortened_and_says_so(client, content, database):
+    indexed(database)
+    html = client.get(SEARCH, {"q": "router " * 2000}).content.decode()
+    assert "Only the first 200 characters" in html
+
+
+@pytest.mark.parametrize("params", [{"kind": "spaceship"}, {"language": "tlh"}, {"product": "no such/thing"}])
+def test_an_unknown_facet_value_is_a_400_that_says_why(client, content, database, params):
+    indexed(database)
+    response = client.get(SEARCH, {"q": "router", **params})
+    assert response.status_code == 400
+    assert "not one this search knows" in response.content.decode()
+    assert "Set up the router" in response.content.decode()  # still searched, without that filter
+
+
+def test_no_results_offers_popular_articles_community_support_and_a_spelling(client, content, database):
+    indexed(database)
+    html = client.get(SEARCH, {"q": "firmwre"}).content.decode()
+    assert "Nothing matched" in html and "Ask the community" in html and "Contact support" in html
+    assert "Popular articles" in html
+    assert 'class="did-you-mean">firmware<' in html
+
+
+def test_search_page_queries_are_pinned(client, content, database):
+    indexed(database)
+    client.get(SEARCH, {"q": "router"})  # warm the site and settings caches
+    with CaptureQueriesContext(connection) as first:
+        client.get(SEARCH, {"q": "router"})
+    for i in range(6):
+        add_article(content["kb"].section, f"Router tip {i}")
+    indexed(database)
+    client.get(SEARCH, {"q": "router"})
+    with CaptureQueriesContext(connection) as second:
+        client.get(SEARCH, {"q": "router"})
+    # combinations (facets + total), one page of hits, the search log — whatever the number of results
+    assert len(first) == len(second) <= 5
+
+
+def test_opening_a_result_records_the_click_once_and_goes_there(client, content, database):
+    indexed(database)
+    client.get(SEARCH, {"q": "password"})
+    log = SearchLog.objects.get()
+    assert log.results > 0 and log.normalised == "password"
+    page = client.get(SEARCH, {"q": "password"}).content.decode()
+    link = page.split('class="result__title" href="')[1].split('"')[0].replace("&amp;", "&")
+    response = client.get(link)
+    assert response.status_code == 302 and response["Location"] == content["kb"].second.get_url_parts()[2]
+    client.get(link)
+    second = SearchLog.objects.order_by("pk").last()
+    assert second.clicked_key == f"page:{content['kb'].second.pk}" and second.clicked_position == 1
+    assert SearchLog.objects.exclude(clicked_key="").count() == 1
+
+
+def test_result_links_never_open_what_the_reader_may_not_see(client, content, database):
+    indexed(database)
+    members_only = f"page:{content['kb'].members_only.pk}"
+    assert client.get(reverse("search:click"), {"key": members_only}).status_code == 404
+    assert client.get(reverse("search:click"), {"key": f"request:{content['ticket'].pk}"}).status_code == 404
+    assert client.get(reverse("search:click"), {"key": "page:1", "log": "forged"}).status_code == 404
+
+
+def test_suggest_answers_json_the_reader_may_open(client, content, database):
+    indexed(database)
+    data = client.get(reverse("search:suggest"), {"q": "chan"}).json()
+    assert data["results"][0] == {
+        "title": "Change the Wi-Fi password",
+        "kind": "article",
+        "url": content["kb"].second.get_url_parts()[2],
+    }
+    assert client.get(reverse("search:suggest"), {"q": "prior"}).json()["results"] == []
+    assert client.get(reverse("search:suggest"), {"q": "c"}).json()["results"] == []
+    assert client.get(reverse("search:suggest"), {"q": "chan", "kind": "rocket"}).status_code == 400
+    assert client.get(reverse("search:suggest"), {"q": "\x00(*"}).status_code == 200
+
+
+def test_publishing_unpublishing_and_restricting_update_the_index(
+    content, database, django_capture_on_commit_callbacks
+):
+    indexed(database)
+    kb = content["kb"]
+    with django_capture_on_commit_callbacks(execute=True):
+        article = add_article(kb.section, "Mesh satellites explained")
+    assert ask_keys("satellites") == [f"page:{article.pk}"]
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Mesh nodes explained"
+        article.summary = "Where to place the quokka nodes."
+        publish(article)
+    assert ask_keys("quokka") == [f"page:{article.pk}"]
+    assert SearchEntry.objects.get(key=f"page:{article.pk}").title == "Mesh nodes explained"
+    with django_capture_on_commit_callbacks(execute=True):
+        article.unpublish()
+    assert ask_keys("quokka") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=kb.section, restriction_type=PageViewRestriction.LOGIN)
+    assert ask_keys("firmware") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        kb.third.delete()
+    assert not SearchEntry.objects.filter(source=f"page:{kb.third.pk}").exists()
+
+
+def test_replies_and_cc_changes_reindex_the_request(
+    content, customer, agent, database, django_capture_on_commit_callbacks
+):
+    from portal.search.access import user_token
+    from tickets import services
+
+    indexed(database)
+    ticket = content["ticket"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_agent_reply(ticket=ticket, agent=agent, body="Try the nebula switch")
+    tokens = ("audience:everyone", user_token(customer.pk))
+    assert ask_keys("nebula", tokens) == [f"request:{ticket.pk}"]
+    colleague = UserFactory(role="customer")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_cc(ticket=ticket, actor=customer, people=[colleague])
+    assert ask_keys("nebula", ("audience:everyone", user_token(colleague.pk))) == [f"request:{ticket.pk}"]
+
+
+def ask_keys(text, tokens=EVERYONE):
+    return [hit.key for hit in service.database.search(Query(text=text, tokens=tuple(tokens))).hits]
+
+
+def test_a_cluster_that_does_not_answer_falls_back_to_the_database(client, content, settings, caplog):
+    settings.ELASTICSEARCH_URL = ""
+    indexed(service.database)
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there
+    settings.ELASTICSEARCH_TIMEOUT = 0.5
+    service._elasticsearch.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="portal.search.service"):
+            response = client.get(SEARCH, {"q": "password"})
+            suggestions = client.get(reverse("search:suggest"), {"q": "chan"}).json()
+        assert response.status_code == 200 and "Change the Wi-Fi password" in response.content.decode()
+        assert suggestions["results"]
+        assert "searching the database instead" in caplog.text
+        # Writing to the index still reaches the database, and the command says what it could not reach.
+        assert service.index_sources([f"page:{content['kb'].second.pk}"]) == 1
+    finally:
+        service._elasticsearch.cache_clear()
+
+
+def test_elasticsearch_mapping_folds_stems_and_suggests():
+    body = elastic.index_body()
+    analysers = body["settings"]["analysis"]["analyzer"]
+    assert analysers["portal_folding"]["filter"] == ["lowercase", "serbian_normalization", "asciifolding"]
+    assert "portal_serbian_stemmer" in analysers["portal_serbian"]["filter"]
+    title = body["mappings"]["properties"]["title"]
+    assert title["fields"]["en"]["analyzer"] == "english"
+    assert title["fields"]["suggest"]["type"] == "search_as_you_type"
+    assert body["mappings"]["properties"]["tokens"]["type"] == "keyword"
+
+
+def test_elasticsearch_queries_filter_by_access_and_count_facets_without_their_own_filter():
+    query = Query(text="šifra", tokens=("audience:everyone", "user:7"), language="sr-latn", kind="faq", site_id=3)
+    body = elastic.build_search(query).to_dict()
+    filters = body["query"]["function_score"]["query"]["bool"]["filter"]
+    assert {"terms": {"tokens": ["audience:everyone", "user:7"]}} in filters
+    assert {"terms": {"kind": ["faq"]}} in body["post_filter"]["bool"]["filter"]
+    kind_filter = body["aggs"]["kind_facet"]["filter"]["bool"]["filter"]
+    assert {"terms": {"kind": ["faq"]}} not in kind_filter and {"terms": {"language": ["sr-latn", ""]}} in kind_filter
+    assert body["highlight"]["pre_tags"] == ["<mark>"] and body["highlight"]["encoder"] == "html"
+    suggest = elastic.build_suggest(Query(text="pas", tokens=("audience:everyone",), kind="article,faq"), 6).to_dict()
+    assert suggest["size"] == 6 and suggest["query"]["bool"]["must"][0]["multi_match"]["type"] == "bool_prefix"
+    assert elastic.build_spelling(query).to_dict()["suggest"]["spelling"]["term"]["field"] == "title"
+
+
+def test_editors_see_top_and_missing_searches_with_click_through(client, content, database):
+    indexed(database)
+    for text in ["password", "Password", "firmwre", "firmwre", "firmwre"]:
+        client.get(SEARCH, {"q": text})
+    SearchLog.objects.filter(normalised="password").order_by("pk").first().__class__.objects.filter(
+        pk=SearchLog.objects.filter(normalised="password").order_by("pk").first().pk
+    ).update(clicked_key="page:1")
+    url = reverse("search_terms_report")
+    client.force_login(UserFactory(role="customer"))
+    assert client.get(url).status_code in (302, 403)
+    client.force_login(content["kb"].owner)
+    html = client.get(url, {"days": 7}).content.decode()
+    assert "Searches with no results" in html
+    missing = html.split("Searches with no results</h2>")[1].split("Top searches")[0]
+    assert "firmwre" in missing and "password" not in missing
+    csv_text = client.get(url, {"days": 7, "export": "csv"}).content.decode()
+    assert "firmwre,3,3,0,0" in csv_text and "password,2,0,1,50" in csv_text.lower()
+    assert client.get(url, {"start": "2026-02-01", "end": "2026-01-01"}).status_code == 200
+
+
+def test_the_command_rebuilds_updates_and_reports(content, database):
+    out = StringIO()
+    call_command("search_index", "rebuild", stdout=out)
+    assert "documents indexed" in out.getvalue()
+    total = SearchEntry.objects.count()
+    call_command("search_index", "update", stdout=out)
+    assert SearchEntry.objects.count() == total
+    call_command("search_index", "status", stdout=out)
+    assert f"entries: {total}" in out.getvalue()
