@@ -309,7 +309,12 @@ class ElasticsearchBackend(Backend):
             return []
         answer = self._execute(build_suggest(query, limit))
         return [
-            Hit(key=item["_id"], kind=item["_source"]["kind"], title=item["_source"]["title"], url=item["_source"]["url"])
+            Hit(
+                key=item["_id"],
+                kind=item["_source"]["kind"],
+                title=item["_source"]["title"],
+                url=item["_source"]["url"],
+            )
             for item in answer["hits"]["hits"]
         ]
 
