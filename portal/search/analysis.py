@@ -59,6 +59,7 @@ def _strip_slovenian(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str, language: str) -> str:
     """One word's term in a language: stemmed where a stemmer exists, always folded."""
     family = language_family(language)
