@@ -19,6 +19,15 @@ KIND_CHOICES = [
 ]
 
 
+#: What one result is, shown beside it.
+KIND_LABELS = {
+    Kind.ARTICLE: _("Article"),
+    Kind.FAQ: _("FAQ"),
+    Kind.TOPIC: _("Community topic"),
+    Kind.REQUEST: _("Your request"),
+}
+
+
 def clean_query(text: str) -> tuple[str, bool]:
     """The query as searched, and whether it had to be shortened."""
     text = " ".join(CONTROL.sub(" ", text or "").split())

@@ -18,7 +18,7 @@ from .access import reader_tokens
 from .backends.base import Query
 from .backends.database import GENERATION_KEY
 from .documents import Kind
-from .forms import ANY_LANGUAGE, KIND_CHOICES, SearchForm, SuggestForm, clean_query
+from .forms import ANY_LANGUAGE, KIND_CHOICES, KIND_LABELS, SearchForm, SuggestForm, clean_query
 from .models import SearchEntry, SearchLog
 
 RESULTS_PER_PAGE = 10
@@ -59,7 +59,6 @@ def search(request):
         "form_errors": [_("That filter is not one this search knows; it was left out.")] if status == 400 else [],
         "results": None,
         "language_choice": language_choice,
-        "kind_labels": dict(KIND_CHOICES),
     }
     if query_text:
         query = Query(
@@ -81,7 +80,7 @@ def search(request):
             if wider_results.total:
                 results, query, widened = wider_results, wider, True
         for hit in results.hits:
-            hit.label = context["kind_labels"].get(hit.kind, hit.kind)
+            hit.label = KIND_LABELS.get(hit.kind, hit.kind)
             if hit.kind == Kind.REQUEST:
                 hit.status_label = _customer_status(hit.extra.get("status", ""))
         did_you_mean = service.spelling(query) if not results.total else ""

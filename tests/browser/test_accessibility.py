@@ -15,6 +15,7 @@ ANONYMOUS_PAGES = [
     "/support/",
     "/search/?q=help",
     "/search/?q=nothing-matches-this",
+    "/search/?q=router&kind=article",
     "/accounts/login/",
     "/accounts/signup/",
     "/accounts/password/reset/",
