@@ -69,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "knowledge_base.view_sharedtext",
         "knowledge_base.view_reviewtask",
         "knowledge_base.change_reviewtask",
+        "portal_search.view_searchlog",
     ],
     ADMIN: [
         "wagtailadmin.access_admin",
@@ -111,6 +112,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.change_ticket",
         "tickets.view_ticket",
         "tickets.change_supportsettings",
+        "portal_search.view_searchlog",
     ],
 }
 

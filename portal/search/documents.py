@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch
 from django.utils.html import strip_tags
+from wagtail import blocks
 from wagtail.models import Page
 
 from knowledge_base.models import ArticlePage, FAQPage, KnowledgeBasePage
@@ -76,12 +77,27 @@ class _ProductLookup:
         return None
 
 
+def _searchable(block, value) -> list[str]:
+    """The words a reader sees in a block. Choice blocks (a heading's level, a callout's kind)
+    are settings, not text: their labels ("Section", "Tip") would only add noise to snippets."""
+    if isinstance(block, blocks.ChoiceBlock):
+        return []
+    if isinstance(block, blocks.StructBlock):
+        return [part for name, child in block.child_blocks.items() for part in _searchable(child, value.get(name))]
+    if isinstance(block, blocks.ListBlock):
+        return [part for item in value for part in _searchable(block.child_block, item)]
+    if isinstance(block, blocks.StreamBlock):
+        return [part for child in value for part in _searchable(child.block, child.value)]
+    return block.get_searchable_content(value) if value is not None else []
+
+
 def _text(stream) -> str:
-    return " ".join(strip_tags(str(part)) for part in stream.stream_block.get_searchable_content(stream))
+    parts = (strip_tags(str(part)).strip() for part in _searchable(stream.stream_block, stream))
+    return " ".join(part for part in parts if part)
 
 
 def page_documents(page, products: _ProductLookup | None = None) -> list[SearchDocument]:
-    """The documents of one live, unrestricted help page: an article, or one per FAQ item."""
+    """The documents of one live, unrestricted help page: an article, or an FAQ page and each of its items."""
     products = products or _ProductLookup()
     product = products(page)
     parts = page.get_url_parts()
@@ -97,7 +113,10 @@ def page_documents(page, products: _ProductLookup | None = None) -> list[SearchD
         "updated_at": page.last_published_at,
     }
     if isinstance(page, ArticlePage):
-        body = " ".join([page.summary, _text(page.body), " ".join(tag.name for tag in page.tags.all())])
+        text = _text(page.body)
+        # Summaries often repeat the opening paragraph; a snippet should not say it twice.
+        body = text if text.startswith(page.summary) else f"{page.summary} {text}"
+        body = " ".join([body, *(tag.name for tag in page.tags.all())])
         return [
             SearchDocument(
                 key=page_source(page.pk),
@@ -111,7 +130,17 @@ def page_documents(page, products: _ProductLookup | None = None) -> list[SearchD
             )
         ]
     if isinstance(page, FAQPage):
-        return [
+        # The page itself ("Router questions"), and each question so it can be found on its own.
+        whole = SearchDocument(
+            key=page_source(page.pk),
+            kind=Kind.FAQ,
+            title=page.title,
+            body=" ".join([page.intro, *(item.value["question"] for item in page.items)]),
+            url=path,
+            tokens=[access.EVERYONE],
+            **common,
+        )
+        return [whole] + [
             SearchDocument(
                 key=f"faq:{page.pk}:{number}",
                 kind=Kind.FAQ,

@@ -80,12 +80,14 @@ def index_sources(sources: Iterable[str]) -> int:
 def rebuild(
     *, batch_size: int = 500, progress: Callable[[int, int], None] | None = None, backend: Backend | None = None
 ) -> int:
-    """Index every source from scratch. Elasticsearch builds a new index and swaps it in at the end."""
+    """Index every source from scratch without interrupting searches: the database replaces each
+    source in place and drops what no longer exists at the end; Elasticsearch fills a new index
+    and moves the alias to it."""
     targets = [backend] if backend else backends()
     total = documents.source_count()
     done = indexed = 0
     for target in targets:
-        target.begin_rebuild() if hasattr(target, "begin_rebuild") else target.clear()
+        target.begin_rebuild()
     batch: dict = {}
     for source, docs in documents.all_documents(batch_size):
         batch[source] = docs
@@ -98,8 +100,7 @@ def rebuild(
     indexed += _write(targets, batch)
     done += len(batch)
     for target in targets:
-        if hasattr(target, "finish_rebuild"):
-            target.finish_rebuild()
+        target.finish_rebuild()
     if progress:
         progress(done, total)
     return indexed

@@ -58,7 +58,8 @@ def page_was_moved(sender, instance, **kwargs) -> None:
 
 @receiver(post_delete)
 def page_was_deleted(sender, instance, **kwargs) -> None:
-    if isinstance(instance, Page):
+    # Deleting a specific page deletes its Page row too; react once, to the Page row.
+    if sender is Page:
         schedule(sources=[page_source(instance.pk)])
 
 
@@ -67,8 +68,20 @@ def restriction_changed(sender, instance, **kwargs) -> None:
     _page_changed(instance.page)
 
 
+#: What a request's search entry is made of; saves that touch only other fields (SLA due times,
+#: assignment, counters) leave the entry as it is.
+INDEXED_REQUEST_FIELDS = frozenset({"subject", "description_source", "requester", "organisation", "status"})
+
+
 @receiver(post_save, sender=Ticket)
-def request_saved(sender, instance, **kwargs) -> None:
+def request_saved(sender, instance, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and not INDEXED_REQUEST_FIELDS & set(update_fields):
+        return
+    schedule(sources=[request_source(instance.pk)])
+
+
+@receiver(post_delete, sender=Ticket)
+def request_deleted(sender, instance, **kwargs) -> None:
     schedule(sources=[request_source(instance.pk)])
 
 

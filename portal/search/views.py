@@ -1,10 +1,13 @@
 """The search page, type-ahead suggestions and the result links that count click-through."""
 
 import hashlib
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.core import signing
 from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +21,7 @@ from .access import reader_tokens
 from .backends.base import Query
 from .backends.database import GENERATION_KEY
 from .documents import Kind
-from .forms import ANY_LANGUAGE, KIND_CHOICES, KIND_LABELS, SearchForm, SuggestForm, clean_query
+from .forms import ANY_LANGUAGE, CONTROL, KIND_CHOICES, KIND_LABELS, SearchForm, SuggestForm, clean_query
 from .models import SearchEntry, SearchLog
 
 RESULTS_PER_PAGE = 10
@@ -75,7 +78,7 @@ def search(request):
         widened = False
         if not results.total and language and not language_choice:
             # Nothing in the reader's language: look in every language before giving up.
-            wider = Query(**{**query.__dict__, "language": ""})
+            wider = replace(query, language="")
             wider_results, backend = service.search(wider)
             if wider_results.total:
                 results, query, widened = wider_results, wider, True
@@ -84,8 +87,21 @@ def search(request):
             if hit.kind == Kind.REQUEST:
                 hit.status_label = _customer_status(hit.extra.get("status", ""))
         did_you_mean = service.spelling(query) if not results.total else ""
+        # One search, however often it is narrowed or paged: facet and page links carry its log.
+        log = _known_log(request.GET.get("log", ""))
+        if log is None:
+            log = SearchLog.objects.create(
+                query=query_text,
+                normalised=analysis.normalise_query(query_text),
+                language=_reader_language(),
+                results=results.total,
+            ).pk
+        signed_log = _click_signer.sign(str(log))
+        data = {**data, "log": signed_log}
         context.update(
             results=results,
+            log=signed_log,
+            page_obj=Paginator(range(results.total), results.per_page).page(results.page) if results.total else None,
             first_position=(results.page - 1) * results.per_page + 1,
             did_you_mean=did_you_mean,
             did_you_mean_query=urlencode({"q": did_you_mean}),
@@ -94,17 +110,16 @@ def search(request):
             facet_links=_facet_links(results, query_text, data, language_choice),
             query_string=_query_string(query_text, data, language_choice),
         )
-        if results.page == 1:
-            log = SearchLog.objects.create(
-                query=query_text,
-                normalised=analysis.normalise_query(query_text),
-                language=_reader_language(),
-                results=results.total,
-            )
-            context["log"] = _click_signer.sign(str(log.pk))
         if not results.total:
             context["popular"] = _popular(request)
     return render(request, "search/search.html", context, status=status)
+
+
+def _known_log(signed: str) -> int | None:
+    try:
+        return int(_click_signer.unsign(signed[:100]))
+    except (signing.BadSignature, ValueError):
+        return None
 
 
 def _customer_status(code: str) -> str:
@@ -119,6 +134,7 @@ def _customer_status(code: str) -> str:
 def _query_string(query_text: str, data: dict, language_choice: str, **changes) -> str:
     params = {"q": query_text, "kind": data.get("kind") or "", "product": data.get("product") or ""}
     params["language"] = language_choice
+    params["log"] = data.get("log") or ""
     params.update(changes)
     return urlencode({name: value for name, value in params.items() if value})
 
@@ -191,17 +207,21 @@ def _popular(request) -> list:
 
 def click(request):
     """A result link: remember what was opened for this search, then go there."""
-    entry = SearchEntry.objects.filter(
-        key=request.GET.get("key", "")[:100], grants__token__in=reader_tokens(request.user)
-    ).first()
+    key = CONTROL.sub("", request.GET.get("key", ""))[:100]
+    site_id = _site_id(request)
+    entry = (
+        SearchEntry.objects.filter(key=key, grants__token__in=reader_tokens(request.user))
+        .filter(Q(site_id=site_id) | Q(site_id__isnull=True))
+        .first()
+    )
     if entry is None or not url_has_allowed_host_and_scheme(entry.url, allowed_hosts=None):
         raise Http404
-    try:
-        log_id = int(_click_signer.unsign(request.GET.get("log", "")))
-        position = max(1, min(int(request.GET.get("position", "1")), 10_000))
-    except (signing.BadSignature, ValueError):
-        log_id = None
+    log_id = _known_log(request.GET.get("log", ""))
     if log_id is not None:
+        try:
+            position = max(1, min(int(request.GET.get("position", "1")), 10_000))
+        except ValueError:
+            position = None
         # The first result opened counts; going back and opening another does not add a click.
         SearchLog.objects.filter(pk=log_id, clicked_key="").update(
             clicked_key=entry.key, clicked_position=position, clicked_at=timezone.now()
@@ -236,7 +256,7 @@ def suggest(request):
         suggestions = cache.get(key)
         if suggestions is None:
             hits = service.suggest(query, SUGGESTION_LIMIT) or service.suggest(
-                Query(**{**query.__dict__, "language": ""}), SUGGESTION_LIMIT
+                replace(query, language=""), SUGGESTION_LIMIT
             )
             suggestions = [{"title": hit.title, "kind": hit.kind, "url": hit.url} for hit in hits]
             cache.set(key, suggestions, SUGGEST_CACHE_SECONDS)

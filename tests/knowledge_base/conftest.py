@@ -91,4 +91,9 @@ def kb(site) -> KB:
     kb_page.add_child(instance=faq)
     publish(faq)
     RelatedArticle.objects.create(article=public, related=third, sort_order=0)
+    # Publishing indexes each page in a task after commit, which a test's transaction never
+    # reaches; index the finished tree once, as `search_index rebuild` would.
+    from portal.search import service
+
+    service.rebuild(backend=service.database)
     return KB(help_index, kb_page, section, subsection, public, second, third, customers_only, members_only, faq, owner)

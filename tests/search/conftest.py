@@ -35,23 +35,20 @@ def backend(request, db, settings):
 @pytest.fixture
 def content(kb, make_ticket, customer):  # noqa: F811
     """The knowledge base fixture, a Serbian and a Slovenian article, and a customer's request."""
-    serbian = Locale.objects.get(language_code="sr-latn")
-    translated = kb.second.copy_for_translation(serbian, copy_parents=True).specific
-    translated.title = "Kako da promenite šifru za Wi-Fi"
-    translated.summary = "Nova lozinka za bežičnu mrežu."
-    translated.save()
-    publish(translated)
-    slovenian = Locale.objects.get(language_code="sl")
-    sl_article = kb.third.copy_for_translation(slovenian, copy_parents=True).specific
-    sl_article.title = "Posodobitev vdelane programske opreme"
-    sl_article.summary = "Serijska številka je na nalepki."
-    sl_article.save()
-    publish(sl_article)
+    translated = translate(kb.second, "sr-latn", "Kako da promenite šifru za Wi-Fi", "Nova lozinka za bežičnu mrežu.")
+    sl_article = translate(kb.third, "sl", "Posodobitev vdelane programske opreme", "Serijska številka je na nalepki.")
     body_only = add_article(kb.subsection, "Reset to factory defaults")
     body_only.summary = "If nothing else helps, a reset sets the router password back."
     publish(body_only)
     ticket = make_ticket(customer, subject="Router reboots at midnight", description="Since the quasar update.")
     return {"kb": kb, "serbian": translated, "slovenian": sl_article, "body_only": body_only, "ticket": ticket}
+
+
+def translate(article, language: str, title: str, summary: str):
+    translated = article.copy_for_translation(Locale.objects.get(language_code=language), copy_parents=True).specific
+    translated.title, translated.summary = title, summary
+    translated.save()
+    return publish(translated)
 
 
 def indexed(backend):

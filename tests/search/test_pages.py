@@ -273,3 +273,45 @@ def test_the_command_rebuilds_updates_and_reports(content, database):
     assert SearchEntry.objects.count() == total
     call_command("search_index", "status", stdout=out)
     assert f"entries: {total}" in out.getvalue()
+
+
+def test_narrowing_and_paging_count_as_the_same_search(client, content, database):
+    indexed(database)
+    html = client.get(SEARCH, {"q": "router"}).content.decode()
+    facet = html.split('aria-labelledby="facet-kind"')[1].split('href="')[2].split('"')[0].replace("&amp;", "&")
+    assert "log=" in facet
+    narrowed = client.get(SEARCH + facet).content.decode()
+    assert "log=" in narrowed.split('class="result__title" href="')[1].split('"')[0]
+    assert SearchLog.objects.count() == 1
+    client.get(SEARCH, {"q": "router", "log": "forged"})
+    assert SearchLog.objects.count() == 2  # a bad log is a new search, not an error
+
+
+def test_odd_result_links_are_404_not_500(client, content, database):
+    indexed(database)
+    for params in [{"key": "page:\x00"}, {"key": "x" * 5000}, {"key": "page:1", "log": "\x00", "position": "x"}, {}]:
+        assert client.get(reverse("search:click"), params).status_code == 404
+
+
+def test_a_rebuild_keeps_answering_and_drops_what_no_longer_exists(content, database):
+    indexed(database)
+    gone = content["body_only"]
+    SearchEntry.objects.filter(source=f"page:{gone.pk}").update(source="page:999999", key="page:999999")
+    database.begin_rebuild()
+    database.replace({f"page:{content['kb'].second.pk}": []})
+    assert ask_keys("firmware")  # entries not yet rebuilt are still found
+    database.finish_rebuild()
+    assert not SearchEntry.objects.filter(source="page:999999").exists()
+    assert not SearchEntry.objects.filter(source=f"page:{content['kb'].third.pk}").exists()
+
+
+def test_saving_a_request_without_touching_what_is_indexed_schedules_nothing(
+    content, database, django_capture_on_commit_callbacks
+):
+    ticket = content["ticket"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        ticket.save(update_fields=["sla_due_at"])
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        ticket.save(update_fields=["status", "updated_at"])
+    assert len(callbacks) == 1

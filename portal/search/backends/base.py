@@ -66,6 +66,13 @@ class Backend:
     def clear(self) -> None:
         raise NotImplementedError
 
+    def begin_rebuild(self) -> None:
+        """Start indexing everything again; searches keep being answered meanwhile."""
+        raise NotImplementedError
+
+    def finish_rebuild(self) -> None:
+        raise NotImplementedError
+
     def search(self, query: Query) -> Results:
         raise NotImplementedError
 

@@ -131,6 +131,17 @@ class DatabaseBackend(Backend):
         for start in range(0, len(ids), 500):
             SearchEntry.objects.filter(pk__in=ids[start : start + 500]).delete()
 
+    def begin_rebuild(self) -> None:
+        """A rebuild replaces every source in place, so searching goes on while it runs; entries
+        older than the rebuild (of sources that no longer exist) are removed at the end."""
+        self._rebuild_from = SearchEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+    def finish_rebuild(self) -> None:
+        # Every source re-indexed got new rows; what is left at or below the mark is stale.
+        with transaction.atomic():
+            self._delete(SearchEntry.objects.filter(pk__lte=self._rebuild_from))
+        self._bump_generation()
+
     def clear(self) -> None:
         with transaction.atomic():
             SearchGrant.objects.all().delete()
@@ -278,9 +289,11 @@ class DatabaseBackend(Backend):
         return suggestion if found else ""
 
     def _vocabulary(self) -> dict[str, tuple[str, ...]]:
-        """Words of the titles everyone may read, by first letter; rebuilt when the index changes."""
-        generation = cache.get(GENERATION_KEY, 0)
-        key = f"search:vocabulary:{generation}"
+        """Words of the titles everyone may read, by first letter.
+
+        Read from every public title, so it is kept for an hour rather than rebuilt on each
+        change to the index (a reply on a request changes the index too)."""
+        key = "search:vocabulary"
         vocabulary = cache.get(key)
         if vocabulary is None:
             titles = SearchEntry.objects.filter(grants__token=EVERYONE).values_list("title", flat=True)
