@@ -78,12 +78,17 @@ def index_sources(sources: Iterable[str]) -> int:
 
 
 def rebuild(
-    *, batch_size: int = 500, progress: Callable[[int, int], None] | None = None, backend: Backend | None = None
+    *,
+    batch_size: int = 500,
+    progress: Callable[[int, int], None] | None = None,
+    backend: Backend | None = None,
+    targets: list[Backend] | None = None,
 ) -> int:
     """Index every source from scratch without interrupting searches: the database replaces each
     source in place and drops what no longer exists at the end; Elasticsearch fills a new index
     and moves the alias to it."""
-    targets = [backend] if backend else backends()
+    # Documents are read once and written to every target.
+    targets = targets or ([backend] if backend else backends())
     total = documents.source_count()
     done = indexed = 0
     for target in targets:

@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 self.stdout.write(", ".join(f"{name}: {value}" for name, value in target.status().items()))
             return
         if action == "rebuild":
-            total = sum(service.rebuild(batch_size=batch_size, progress=self._progress, backend=t) for t in targets)
+            total = service.rebuild(batch_size=batch_size, progress=self._progress, targets=targets)
         else:
             total = 0
             batch: list[str] = []
