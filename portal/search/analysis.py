@@ -41,6 +41,12 @@ def language_family(language: str) -> str:
     return (language or "").split("-")[0].lower()
 
 
+@lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    """`fold` for one word, remembered: highlighting folds the same words over and over."""
+    return fold(word)
+
+
 def fold(text: str) -> str:
     """Lower case, Cyrillic to Latin, and letters without their diacritics: “Ђурђевак” → “djurdjevak”."""
     text = cyrillic_to_latin(text).lower().translate(_SPECIAL_FOLDS)
@@ -114,7 +120,7 @@ def query_terms(query: str) -> list[tuple[str, ...]]:
 def matches(word: str, terms: list[tuple[str, ...]], language: str) -> bool:
     if not word:
         return False
-    candidates = {stem(word, language), fold(word)}
+    candidates = {stem(word, language), fold_word(word)}
     return any(candidate.startswith(variant) for variants in terms for variant in variants for candidate in candidates)
 
 

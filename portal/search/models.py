@@ -33,6 +33,7 @@ class SearchEntry(models.Model):
     body_terms = models.TextField(blank=True)
     # PostgreSQL only (the column exists everywhere; SQLite keeps its terms in an FTS5 table).
     search_vector = SearchVectorField(null=True, editable=False)
+    title_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         # The full-text indexes depend on the database (a GIN index or an FTS5 table): migration 0002.

@@ -182,13 +182,15 @@ def _facet_links(results, query_text: str, data: dict, language_choice: str) -> 
             "current": language_choice == ANY_LANGUAGE,
         },
     ]
-    for value in results.facets.get("language", []):
+    # Counted languages when the backend counted them; otherwise every language, uncounted.
+    counted = [(value.value, value.count) for value in results.facets.get("language", [])]
+    for code, count in counted or [(code, None) for code in language_names]:
         language_values.append(
             {
-                "label": language_names.get(value.value, value.value),
-                "count": value.count,
-                "href": "?" + _query_string(query_text, data, value.value),
-                "current": language_choice == value.value,
+                "label": language_names.get(code, code),
+                "count": count,
+                "href": "?" + _query_string(query_text, data, code),
+                "current": language_choice == code,
             }
         )
     links["language"] = language_values

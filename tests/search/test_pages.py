@@ -315,3 +315,17 @@ def test_saving_a_request_without_touching_what_is_indexed_schedules_nothing(
     with django_capture_on_commit_callbacks() as callbacks:
         ticket.save(update_fields=["status", "updated_at"])
     assert len(callbacks) == 1
+
+
+def test_very_common_words_are_ranked_within_a_window_and_say_there_are_more(client, content, database, monkeypatch):
+    from portal.search.backends import database as backend_module
+
+    monkeypatch.setattr(backend_module, "MATCH_WINDOW", 2)
+    monkeypatch.setattr(backend_module, "CANDIDATE_LIMIT", 2)
+    indexed(database)
+    results = database.search(Query(text="router", tokens=EVERYONE, language="en"))
+    assert results.more and 2 <= results.total <= 4  # a title window and a text window on PostgreSQL
+    assert "More than" in client.get(SEARCH, {"q": "router"}).content.decode()
+    # Narrowing a full window asks the database again, so FAQ items outside it are still found.
+    faqs = database.search(Query(text="router", tokens=EVERYONE, language="en", kind="faq"))
+    assert faqs.hits and {hit.kind for hit in faqs.hits} == {"faq"}

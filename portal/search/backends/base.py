@@ -46,6 +46,8 @@ class Results:
     per_page: int
     #: Every word matched (True), or — when nothing matched them all — any of them (False).
     matched_all: bool = True
+    #: There are more matches than were counted (the total is a lower bound).
+    more: bool = False
 
     @property
     def pages(self) -> int:

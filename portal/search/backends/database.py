@@ -11,7 +11,6 @@ match expression included, is a parameter (hence the S608 exemptions below).
 """
 
 import difflib
-import json
 from collections import Counter
 
 from django.core.cache import cache
@@ -29,6 +28,12 @@ ENTRY_TABLE = SearchEntry._meta.db_table
 GRANT_TABLE = SearchGrant._meta.db_table
 GENERATION_KEY = "search:generation"
 FACETS = ("kind", "product", "language")
+#: On PostgreSQL, the most title matches and the most text matches ranked for one search.
+MATCH_WINDOW = 1000
+#: On PostgreSQL, the most title matches ranked for one type-ahead suggestion.
+SUGGEST_WINDOW = 100
+#: On SQLite, the most matches (best by bm25, which FTS5 ranks in its index) taken for one search.
+CANDIDATE_LIMIT = 2000
 
 
 def _postgres() -> bool:
@@ -41,8 +46,8 @@ def match_expression(terms: list[tuple[str, ...]], *, match_all: bool = True, ti
     Terms are \\w+ by construction and are quoted besides, so nothing typed reaches the parser
     as syntax."""
     if _postgres():
-        weight = "A" if title_only else ""
-        groups = ["(" + " | ".join(f"'{variant}':*{weight}" for variant in variants) + ")" for variants in terms]
+        # Titles have their own column (title_vector) on PostgreSQL; see `_from_where`.
+        groups = ["(" + " | ".join(f"'{variant}':*" for variant in variants) + ")" for variants in terms]
         return (" & " if match_all else " | ").join(groups)
     groups = ["(" + " OR ".join(f'"{variant}"*' for variant in variants) + ")" for variants in terms]
     expression = (" AND " if match_all else " OR ").join(groups)
@@ -107,7 +112,8 @@ class DatabaseBackend(Backend):
                         cursor.execute(
                             f"UPDATE {ENTRY_TABLE} SET search_vector = "
                             "setweight(to_tsvector('simple', title_terms), 'A') || "
-                            "setweight(to_tsvector('simple', body_terms), 'B') "
+                            "setweight(to_tsvector('simple', body_terms), 'B'), "
+                            "title_vector = to_tsvector('simple', title_terms) "
                             f"WHERE id IN ({placeholders})",
                             chunk,
                         )
@@ -159,20 +165,14 @@ class DatabaseBackend(Backend):
 
     # --- Reading ---------------------------------------------------------------------------
 
-    def _from_where(self, query: Query, expression: str, filters: dict) -> tuple[str, list]:
-        """FROM … WHERE … for the matching entries the reader may see, narrowed by `filters`."""
-        params: list = []
-        if _postgres():
-            sql = f" FROM {ENTRY_TABLE} e WHERE e.search_vector @@ to_tsquery('simple', %s)"
-        else:
-            sql = f" FROM {FTS_TABLE} JOIN {ENTRY_TABLE} e ON e.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s"
-        params.append(expression)
+    def _conditions(self, query: Query, filters: dict) -> tuple[str, list]:
+        """AND … conditions on entry `e`: what the reader may see, narrowed by `filters`."""
         tokens = list(query.tokens) or [EVERYONE]
-        sql += (
+        sql = (
             f" AND EXISTS (SELECT 1 FROM {GRANT_TABLE} g WHERE g.entry_id = e.id"
             f" AND g.token IN ({', '.join(['%s'] * len(tokens))}))"
         )
-        params += tokens
+        params: list = list(tokens)
         if query.site_id is not None:
             sql += " AND (e.site_id = %s OR e.site_id IS NULL)"
             params.append(query.site_id)
@@ -181,82 +181,128 @@ class DatabaseBackend(Backend):
                 continue
             if name == "language":
                 sql += " AND (e.language = %s OR e.language = '')"
+                params.append(value)
             elif name == "kinds":
                 sql += f" AND e.kind IN ({', '.join(['%s'] * len(value))})"
                 params += list(value)
-                continue
             else:
                 sql += f" AND e.{name} = %s"
-            params.append(value)
+                params.append(value)
         return sql, params
 
-    def _score(self) -> str:
+    def _from_where(self, query: Query, expression: str, filters: dict, *, title_only: bool = False, window: int = 0):
+        """FROM … [WHERE …] selecting the matching entries `e` the reader may see.
+
+        On PostgreSQL the matches are first cut to a window: at most MATCH_WINDOW entries whose
+        title matches and as many whose text does. Ranking and counting every match of a word
+        found in half the corpus ("router") is what makes a database search slow; within the
+        window the best title matches still come first, and a larger count is shown as "more
+        than". SQLite's FTS5 ranks inside its index; there the best CANDIDATE_LIMIT are taken."""
+        conditions, params = self._conditions(query, filters)
+        if not _postgres():
+            match = f"{FTS_TABLE} MATCH %s"
+            sql = f" FROM {FTS_TABLE} JOIN {ENTRY_TABLE} e ON e.id = {FTS_TABLE}.rowid WHERE {match}{conditions}"
+            return sql, [expression, *params]
+        columns = ["title_vector"] if title_only else ["title_vector", "search_vector"]
+        windows = [
+            f"(SELECT e.id FROM {ENTRY_TABLE} e WHERE e.{column} @@ to_tsquery('simple', %s){conditions}"
+            f" LIMIT {int(window or MATCH_WINDOW)})"
+            for column in columns
+        ]
+        window_params = [value for _column in columns for value in (expression, *params)]
+        return f" FROM ({' UNION '.join(windows)}) c JOIN {ENTRY_TABLE} e ON e.id = c.id", window_params
+
+    def _score(self, *, title_only: bool = False) -> str:
         if _postgres():
-            return "ts_rank_cd(e.search_vector, to_tsquery('simple', %s)) * e.boost"
+            column = "title_vector" if title_only else "search_vector"
+            return f"ts_rank_cd(e.{column}, to_tsquery('simple', %s)) * e.boost"
         return f"-bm25({FTS_TABLE}, 10.0, 1.0) * e.boost"
 
-    def _hits(self, query: Query, expression: str, filters: dict, *, limit: int, offset: int = 0) -> list[Hit]:
-        from_where, params = self._from_where(query, expression, filters)
+    def _candidates(
+        self,
+        query: Query,
+        expression: str,
+        filters: dict,
+        *,
+        title_only: bool = False,
+        limit: int | None = None,
+        window: int = 0,
+    ) -> list[tuple]:
+        """(id, kind, product, product name, language) of the matches, best first (at most a
+        window's worth: see `_from_where`; on SQLite the best CANDIDATE_LIMIT by bm25)."""
+        from_where, params = self._from_where(query, expression, filters, title_only=title_only, window=window)
         score_params = [expression] if _postgres() else []
+        limit = limit or (None if _postgres() else CANDIDATE_LIMIT)
         sql = (
-            "SELECT e.key, e.kind, e.title, e.body, e.url, e.language, e.product_name, e.extra, "
-            f"{self._score()} AS score{from_where} ORDER BY score DESC, e.id LIMIT %s OFFSET %s"
+            f"SELECT e.id, e.kind, e.product, e.product_name, e.language, {self._score(title_only=title_only)} AS score"
+            f"{from_where} ORDER BY score DESC, e.id"
         )
+        if limit:
+            sql += f" LIMIT {int(limit)}"
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*score_params, *params, limit, offset])
-            rows = cursor.fetchall()
-        terms = analysis.query_terms(query.text)
-        hits = []
-        for key, kind, title, body, url, language, product_name, extra, score in rows:
-            if isinstance(extra, str):
-                extra = json.loads(extra or "{}")
-            hits.append(
-                Hit(
-                    key=key,
-                    kind=kind,
-                    title=title,
-                    url=url,
-                    snippet=analysis.highlight(body, terms, language),
-                    language=language,
-                    product_name=product_name,
-                    extra=extra or {},
-                    score=float(score or 0),
-                )
-            )
-        return hits
+            cursor.execute(sql, [*score_params, *params])
+            return [row[:5] for row in cursor.fetchall()]
 
-    def _combinations(self, query: Query, expression: str) -> list[tuple]:
-        """(kind, product, product name, language, count) of every match the reader may see."""
-        from_where, params = self._from_where(query, expression, {})
-        sql = f"SELECT e.kind, e.product, e.product_name, e.language, COUNT(*){from_where} GROUP BY 1, 2, 3, 4"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+    def _hits(self, ids: list[int], text: str, *, snippets: bool = True) -> list[Hit]:
+        """The entries with these ids, in this order, with their snippets."""
+        fields = ["pk", "key", "kind", "title", "url", "language", "product_name", "extra"]
+        by_id = {row["pk"]: row for row in SearchEntry.objects.filter(pk__in=ids).values(*fields, "body")}
+        terms = analysis.query_terms(text)
+        return [
+            Hit(
+                key=row["key"],
+                kind=row["kind"],
+                title=row["title"],
+                url=row["url"],
+                snippet=analysis.highlight(row["body"], terms, row["language"]) if snippets else "",
+                language=row["language"],
+                product_name=row["product_name"],
+                extra=row["extra"] or {},
+            )
+            for row in (by_id.get(pk) for pk in ids)
+            if row is not None
+        ]
 
     def search(self, query: Query) -> Results:
+        """One query for the candidates in the chosen language (counted into the kind and product
+        facets here), one for the page shown. Languages are counted only when searching all of
+        them: counting the others would cost a second pass over the matches."""
         terms = analysis.query_terms(query.text)
         empty = Results(hits=[], total=0, facets={name: [] for name in FACETS}, page=1, per_page=query.per_page)
         if not terms:
             return empty
+        in_language = {"language": query.language}
         matched_all = True
         expression = match_expression(terms)
-        combinations = self._combinations(query, expression)
-        if not combinations and len(terms) > 1:
+        rows = self._candidates(query, expression, in_language)
+        if not rows and len(terms) > 1:
             matched_all = False
             expression = match_expression(terms, match_all=False)
-            combinations = self._combinations(query, expression)
+            rows = self._candidates(query, expression, in_language)
+        more = len(rows) >= (MATCH_WINDOW if _postgres() else CANDIDATE_LIMIT)
+        counts = Counter(row[1:] for row in rows)
         selected = {"kind": query.kind, "product": query.product, "language": query.language}
-        facets, total = facet_counts(combinations, selected)
+        facets, _total = facet_counts([(*combination, n) for combination, n in counts.items()], selected)
+        if query.language:
+            facets["language"] = []
+        chosen = [row for row in rows if _passes(row, selected)]
+        if more and (query.kind or query.product):
+            # The window was full: narrow inside the database, not just within the window.
+            narrowed = {"kinds": [query.kind] if query.kind else [], "product": query.product, **in_language}
+            chosen = self._candidates(query, expression, narrowed)
+        total = len(chosen)
         pages = max(1, -(-total // query.per_page))
         page = min(max(1, query.page), pages)
-        filters = {"kinds": [query.kind] if query.kind else [], "product": query.product, "language": query.language}
-        hits = (
-            self._hits(query, expression, filters, limit=query.per_page, offset=(page - 1) * query.per_page)
-            if total
-            else []
-        )
+        start = (page - 1) * query.per_page
+        ids = [row[0] for row in chosen[start : start + query.per_page]]
         return Results(
-            hits=hits, total=total, facets=facets, page=page, per_page=query.per_page, matched_all=matched_all
+            hits=self._hits(ids, query.text) if ids else [],
+            total=total,
+            facets=facets,
+            page=page,
+            per_page=query.per_page,
+            matched_all=matched_all,
+            more=more,
         )
 
     def suggest(self, query: Query, limit: int) -> list[Hit]:
@@ -264,7 +310,9 @@ class DatabaseBackend(Backend):
         if not terms:
             return []
         filters = {"kinds": query.kind.split(",") if query.kind else [], "language": query.language}
-        return self._hits(query, match_expression(terms, title_only=True), filters, limit=limit)
+        expression = match_expression(terms, title_only=True)
+        rows = self._candidates(query, expression, filters, title_only=True, limit=limit, window=SUGGEST_WINDOW)
+        return self._hits([row[0] for row in rows], query.text, snippets=False) if rows else []
 
     def spelling(self, query: Query) -> str:
         """Each unknown query word replaced by the closest word of a public title, if that finds something."""
@@ -282,9 +330,11 @@ class DatabaseBackend(Backend):
         if not changed:
             return ""
         suggestion = " ".join(corrected)
-        found = self._combinations(
+        found = self._candidates(
             Query(text=suggestion, tokens=query.tokens, site_id=query.site_id),
             match_expression(analysis.query_terms(suggestion)),
+            {},
+            limit=1,
         )
         return suggestion if found else ""
 
@@ -311,6 +361,16 @@ class DatabaseBackend(Backend):
     def status(self) -> dict:
         by_kind = dict(SearchEntry.objects.values_list("kind").annotate(n=Count("pk")).order_by())
         return {"backend": self.name, "database": connection.vendor, "entries": sum(by_kind.values()), **by_kind}
+
+
+def _passes(row: tuple, selected: dict[str, str]) -> bool:
+    """Whether a candidate (id, kind, product, product name, language) is within the chosen facets."""
+    _id, kind, product, _name, language = row
+    return (
+        (not selected["kind"] or kind == selected["kind"])
+        and (not selected["product"] or product == selected["product"])
+        and (not selected["language"] or language in (selected["language"], ""))
+    )
 
 
 def facet_counts(combinations: list[tuple], selected: dict[str, str]) -> tuple[dict[str, list[FacetValue]], int]:
