@@ -45,7 +45,14 @@ MEDIA_PERMISSIONS = [
 #: role code → model permissions ("app_label.codename") the group holds.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CUSTOMER: [],
-    MODERATOR: ["wagtailadmin.access_admin"],
+    MODERATOR: [
+        "wagtailadmin.access_admin",
+        "community.moderate_topic",
+        "community.view_moderationlogentry",
+        "community.view_communityprofile",
+        "community.change_communityprofile",
+        *[f"community.{action}_{model}" for model in ("watchedword", "badge") for action in ("add", "change", "view")],
+    ],
     AGENT: [
         "wagtailadmin.access_admin",
         "accounts.view_organisation",
@@ -113,6 +120,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_ticket",
         "tickets.change_supportsettings",
         "portal_search.view_searchlog",
+        "community.moderate_topic",
+        "community.view_moderationlogentry",
+        "community.view_communityprofile",
+        "community.change_communityprofile",
+        "community.change_communitysettings",
+        *[
+            f"community.{action}_{model}"
+            for model in ("category", "watchedword", "badge")
+            for action in ("add", "change", "delete", "view")
+        ],
     ],
 }
 

@@ -230,6 +230,9 @@ def seed_demo() -> tuple[list[Site], list[User], str]:
         admin=by_email["admin@example.com"],
         customer=by_email["customer@example.com"],
     )
+    from community.demo import seed_community
+
+    seed_community()
     # Demo content is written in bulk; index all of it in one go rather than page by page.
     from portal.search import service
 

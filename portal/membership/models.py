@@ -69,3 +69,43 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holder or self.organisation} until {self.ends_at:%Y-%m-%d}"
+
+
+class PointsEntry(models.Model):
+    """One line of a person's points ledger. Append-only: a correction is a new line.
+
+    Every app that gives or takes points writes here through `portal.membership.points`:
+    community contributions now, purchases and renewals with plans. `source` names what the
+    points are for (``community:vote:12:7``, ``order:2026-0042``); the sum of a source's lines
+    is what that source is worth now, which makes awarding idempotent.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="points_entries", verbose_name=_("person")
+    )
+    points = models.IntegerField(_("points"))
+    reason = models.CharField(_("reason"), max_length=40)
+    source = models.CharField(_("source"), max_length=120)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
+        indexes = [
+            models.Index(fields=["user", "source"], name="membership_points_source"),
+            models.Index(fields=["created_at", "user"], name="membership_points_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.points:+d} {self.reason}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Points entries are never changed; append a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Points entries are never deleted; append a correction instead.")

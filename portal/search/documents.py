@@ -1,9 +1,9 @@
 """What gets indexed: documents built from the domain apps' content.
 
-Search reads the knowledge base and support requests (and the community as it lands); they
-never import search. A *source* is one thing that yields documents — `page:12` (an article, or
-an FAQ page's items), `request:7` — and re-indexing a source replaces all of its documents, so a
-deleted FAQ item or an unpublished page disappears with it.
+Search reads the knowledge base, support requests and community topics; they never import
+search. A *source* is one thing that yields documents — `page:12` (an article, or an FAQ
+page's items), `request:7`, `topic:3` (a topic with its replies) — and re-indexing a source
+replaces all of its documents, so a deleted FAQ item or an unpublished page disappears with it.
 """
 
 from collections.abc import Iterable, Iterator
@@ -249,12 +249,70 @@ def all_request_documents(batch_size: int = 500) -> Iterator[tuple[str, list[Sea
             yield request_source(ticket.pk), [ticket_document(ticket, sharing)]
 
 
+# --- Community topics ------------------------------------------------------------------------
+
+
+def topic_source(topic_id) -> str:
+    return f"topic:{topic_id}"
+
+
+def _topics():
+    from community.choices import PostState
+    from community.models import Post, Topic
+
+    return (
+        Topic.objects.listed()
+        .select_related("category__product")
+        .prefetch_related(
+            Prefetch("posts", queryset=Post.objects.filter(state=PostState.PUBLISHED).order_by("created_at", "pk"))
+        )
+    )
+
+
+def topic_document(topic) -> SearchDocument:
+    """A topic with its visible replies, readable by its category's audience."""
+    category = topic.category
+    product = category.product
+    posts = list(topic.posts.all())
+    return SearchDocument(
+        key=topic_source(topic.pk),
+        source=topic_source(topic.pk),
+        kind=Kind.TOPIC,
+        title=topic.title,
+        body=" ".join(post.body_source for post in posts),
+        url=topic.get_absolute_url(),
+        tokens=[access.audience_token(category.audience)],
+        language=topic.language,
+        product=product.slug if product else "",
+        product_name=product.name if product else "",
+        boost=1.2 if topic.accepted_post_id else 1.0,
+        updated_at=topic.last_activity_at,
+        extra={"solved": topic.accepted_post_id is not None, "replies": topic.reply_count, "category": category.name},
+    )
+
+
+def topic_documents_for(topic_ids: Iterable[int]) -> dict[str, list[SearchDocument]]:
+    topic_ids = list(topic_ids)
+    found = {topic_source(pk): [] for pk in topic_ids}
+    for topic in _topics().filter(pk__in=topic_ids, category__is_active=True):
+        found[topic_source(topic.pk)] = [topic_document(topic)]
+    return found
+
+
+def all_topic_documents(batch_size: int = 500) -> Iterator[tuple[str, list[SearchDocument]]]:
+    ids = list(_topics().filter(category__is_active=True).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        for topic in _topics().filter(pk__in=ids[start : start + batch_size]):
+            yield topic_source(topic.pk), [topic_document(topic)]
+
+
 # --- All sources -------------------------------------------------------------------------------
 
 #: Source prefix → (documents for some ids, every source's documents, count of sources).
 SOURCES = {
     "page": (page_documents_for, all_page_documents, lambda: _help_pages().count()),
     "request": (request_documents_for, all_request_documents, lambda: _tickets().count()),
+    "topic": (topic_documents_for, all_topic_documents, lambda: _topics().filter(category__is_active=True).count()),
 }
 
 

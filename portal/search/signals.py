@@ -10,10 +10,12 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from community.models import Category, Topic
+from community.signals import similar_content_finders, topics_changed
 from portal.accounts.models import Organisation
 from tickets.models import Message, Ticket
 
-from .documents import page_source, request_source
+from .documents import page_source, request_source, topic_source
 
 
 def schedule(sources=(), subtrees=()) -> None:
@@ -116,3 +118,36 @@ def organisation_saved(sender, instance, created, **kwargs) -> None:
         return
     ids = Ticket.objects.filter(organisation=instance).values_list("pk", flat=True)
     schedule(sources=[request_source(pk) for pk in ids])
+
+
+@receiver(topics_changed)
+def _topics_changed(sender, topic_ids, **kwargs):
+    schedule(sources=[topic_source(pk) for pk in topic_ids])
+
+
+@receiver(pre_save, sender=Category)
+def _remember_category_access(sender, instance, **kwargs):
+    before = Category.objects.filter(pk=instance.pk).values("audience", "is_active", "product_id", "name").first()
+    instance._search_before = before
+
+
+@receiver(post_save, sender=Category)
+def _category_saved(sender, instance, created, **kwargs):
+    before = getattr(instance, "_search_before", None)
+    now = {"audience": instance.audience, "is_active": instance.is_active, "product_id": instance.product_id,
+           "name": instance.name}  # fmt: skip
+    if created or before == now:
+        return  # who may read its topics, and what they show, did not change
+    ids = Topic.objects.filter(category=instance).values_list("pk", flat=True)
+    schedule(sources=[topic_source(pk) for pk in ids])
+
+
+def _similar_for_new_topic(title: str, user):
+    from . import service
+    from .access import reader_tokens
+    from .backends.base import Query
+
+    return service.suggest(Query(text=title, tokens=tuple(reader_tokens(user))), limit=5)
+
+
+similar_content_finders.append(_similar_for_new_topic)

@@ -3,7 +3,7 @@
   "use strict";
   var form = document.querySelector("form[data-suggest-url]");
   if (!form) return;
-  var subject = form.querySelector("[name=subject]");
+  var subject = form.querySelector("[name=" + (form.dataset.suggestField || "subject") + "]");
   var box = document.getElementById("suggestions");
   var list = document.getElementById("suggestion-list");
   if (!subject || !box || !list) return;

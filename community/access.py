@@ -1,0 +1,95 @@
+"""Who may read, post in and moderate what. Every view and service asks here."""
+
+from django.db.models import Q
+from django.http import Http404
+
+from portal.accounts.roles import STAFF_ROLES
+from portal.membership.entitlements import is_member
+
+from .choices import Audience, Posting
+from .models import Category
+
+MODERATE_ALL = "community.moderate_topic"
+
+
+def is_staff(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_community_is_staff", None)
+    if cached is None:
+        from portal.accounts.roles import ROLE_GROUPS
+
+        names = [ROLE_GROUPS[code] for code in STAFF_ROLES]
+        cached = user.groups.filter(name__in=names).exists()
+        user._community_is_staff = cached
+    return cached
+
+
+def readable_audiences(user) -> list[str]:
+    audiences = [Audience.EVERYONE]
+    if getattr(user, "is_authenticated", False):
+        audiences.append(Audience.SIGNED_IN)
+        if is_staff(user) or is_member(user):
+            audiences.append(Audience.MEMBERS)
+    return audiences
+
+
+def readable_categories_q(user, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}audience__in": readable_audiences(user), f"{prefix}is_active": True})
+
+
+def readable_categories(user):
+    return Category.objects.filter(readable_categories_q(user))
+
+
+def can_read(user, category: Category) -> bool:
+    return category.is_active and category.audience in readable_audiences(user)
+
+
+def may_post_in(user, category: Category) -> bool:
+    """The category's posting rule (sanctions and trust are checked by the services)."""
+    if not getattr(user, "is_authenticated", False) or not can_read(user, category):
+        return False
+    if category.posting == Posting.STAFF:
+        return is_staff(user)
+    if category.posting == Posting.MEMBERS:
+        return is_staff(user) or is_member(user)
+    return True
+
+
+def moderated_category_ids(user) -> set[int] | None:
+    """None: every category. Otherwise the ids of the categories this person moderates."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.has_perm(MODERATE_ALL):
+        return None
+    cached = getattr(user, "_community_moderates", None)
+    if cached is None:
+        cached = set(user.moderated_categories.values_list("pk", flat=True))
+        user._community_moderates = cached
+    return cached
+
+
+def can_moderate(user, category: Category | None = None) -> bool:
+    ids = moderated_category_ids(user)
+    if ids is None:
+        return True
+    if category is None:
+        return bool(ids)
+    return category.pk in ids
+
+
+def check_readable(user, topic) -> None:
+    """A topic the reader may not see answers as if it did not exist."""
+    category = topic.category
+    if not can_read(user, category):
+        raise Http404
+    if topic.is_listed:
+        return
+    if topic.author_id == getattr(user, "pk", None) and topic.merged_into_id is None:
+        return  # the author sees their own topic while it waits for a moderator
+    if can_moderate(user, category):
+        return
+    raise Http404

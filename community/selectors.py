@@ -1,0 +1,174 @@
+"""Read paths of the community: lists, one topic's page, profiles, the leaderboard.
+
+Every page reads a fixed number of queries whatever the number of topics, replies or
+participants (pinned in the tests).
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from portal.membership import points as ledger
+
+from . import access
+from .choices import PostState
+from .models import BadgeAward, Category, CommunityProfile, Flag, Post, PostVote, Topic
+
+TOPICS_PER_PAGE = 30
+POSTS_PER_PAGE = 20
+LIST_VIEWS = ("latest", "top", "unanswered", "solved")
+PERIODS = {"week": 7, "month": 30, "year": 365, "all": None}
+
+
+def categories_for(user) -> list[Category]:
+    return list(access.readable_categories(user).select_related("product"))
+
+
+def topics(user, *, view: str = "latest", category: Category | None = None, tag: str = "", period: str = "all"):
+    """The topics a list shows, in the list's order. Only categories the reader may read."""
+    queryset = (
+        Topic.objects.listed()
+        .filter(access.readable_categories_q(user, prefix="category__"))
+        .select_related("category", "author", "last_poster")
+        .prefetch_related("tags")
+    )
+    if category is not None:
+        queryset = queryset.filter(category=category)
+    if tag:
+        queryset = queryset.filter(tags__slug=tag)
+    if view == "top":
+        days = PERIODS.get(period)
+        if days:
+            queryset = queryset.filter(created_at__gte=timezone.now() - timedelta(days=days))
+        return queryset.order_by("-score", "-reply_count", "-last_activity_at", "-pk")
+    if view == "unanswered":
+        queryset = queryset.filter(reply_count=0)
+    elif view == "solved":
+        queryset = queryset.filter(accepted_post__isnull=False)
+    if view == "latest" and not tag:
+        return queryset.order_by("-is_pinned", "-last_activity_at", "-pk")
+    return queryset.order_by("-last_activity_at", "-pk")
+
+
+def paginate(queryset, number, per_page: int) -> Page:
+    return Paginator(queryset, per_page).get_page(number)
+
+
+@dataclass
+class ThreadPage:
+    topic: Topic
+    opening: Post | None
+    accepted: Post | None
+    page: Page
+    my_votes: dict[int, int] = field(default_factory=dict)
+    reputation: dict[int, int] = field(default_factory=dict)
+    my_flags: set[int] = field(default_factory=set)
+    open_flags: dict[int, int] = field(default_factory=dict)
+
+
+def visible_posts(user, topic: Topic, moderator: bool):
+    condition = Q(state=PostState.PUBLISHED)
+    if moderator:
+        condition |= Q(state__in=[PostState.PENDING, PostState.HIDDEN])
+    elif getattr(user, "is_authenticated", False):
+        condition |= Q(state=PostState.PENDING, author=user)
+    return Post.objects.filter(condition, topic=topic)
+
+
+def thread(user, topic: Topic, page_number) -> ThreadPage:
+    """One topic's page: the opening post, the accepted answer and one page of replies."""
+    moderator = access.can_moderate(user, topic.category)
+    posts = visible_posts(user, topic, moderator).select_related("author", "author__community_profile", "reply_to")
+    opening = next((post for post in posts.filter(is_opening=True)[:1]), None)
+    replies = posts.filter(is_opening=False).order_by("created_at", "pk")
+    page = paginate(replies, page_number, POSTS_PER_PAGE)
+    on_page = list(page.object_list)
+    accepted = None
+    if topic.accepted_post_id:
+        accepted = next((post for post in on_page if post.pk == topic.accepted_post_id), None)
+        if accepted is None:
+            accepted = posts.filter(pk=topic.accepted_post_id, state=PostState.PUBLISHED).first()
+    shown = [post for post in [opening, accepted, *on_page] if post is not None]
+    ids = [post.pk for post in shown]
+    result = ThreadPage(topic=topic, opening=opening, accepted=accepted, page=page)
+    result.reputation = ledger.totals({post.author_id for post in shown}, prefix="community:")
+    if getattr(user, "is_authenticated", False):
+        result.my_votes = dict(PostVote.objects.filter(user=user, post_id__in=ids).values_list("post_id", "value"))
+        result.my_flags = set(Flag.objects.filter(flagger=user, post_id__in=ids).values_list("post_id", flat=True))
+    if moderator:
+        for post_id in Flag.objects.filter(post_id__in=ids, resolution="open").values_list("post_id", flat=True):
+            result.open_flags[post_id] = result.open_flags.get(post_id, 0) + 1
+    for post in shown:  # what the template shows beside each post, without a lookup per post
+        post.author_reputation = result.reputation.get(post.author_id, 0)
+        post.my_vote = result.my_votes.get(post.pk, 0)
+        post.flagged_by_me = post.pk in result.my_flags
+        post.open_flag_count = result.open_flags.get(post.pk, 0)
+    return result
+
+
+def reply_page_of(user, post: Post) -> int:
+    """The page of the topic a reply is on, for links to one post."""
+    if post.is_opening:
+        return 1
+    moderator = access.can_moderate(user, post.topic.category)
+    before = (
+        visible_posts(user, post.topic, moderator)
+        .filter(is_opening=False)
+        .filter(Q(created_at__lt=post.created_at) | Q(created_at=post.created_at, pk__lt=post.pk))
+        .count()
+    )
+    return before // POSTS_PER_PAGE + 1
+
+
+def readable_topic(user, pk: int) -> Topic:
+    topic = Topic.objects.select_related("category", "author", "accepted_post").filter(pk=pk).first()
+    if topic is None:
+        raise Http404
+    access.check_readable(user, topic)
+    return topic
+
+
+def profile_page(viewer, profile: CommunityProfile) -> dict:
+    user = profile.user
+    recent = (
+        Post.objects.filter(author=user, state=PostState.PUBLISHED, topic__state=PostState.PUBLISHED)
+        .filter(access.readable_categories_q(viewer, prefix="topic__category__"))
+        .select_related("topic")
+        .order_by("-created_at")[:10]
+    )
+    return {
+        "profile": profile,
+        "person": user,
+        "reputation": ledger.totals([user.pk], prefix="community:").get(user.pk, 0),
+        "badges": list(BadgeAward.objects.filter(user=user).select_related("badge")),
+        "recent_posts": list(recent),
+    }
+
+
+def leaderboard(period: str = "month", limit: int = 20):
+    days = PERIODS.get(period, 30)
+    since = timezone.now() - timedelta(days=days) if days else None
+    rows = ledger.leaderboard(since=since, prefix="community:", limit=limit)
+    handles = dict(
+        CommunityProfile.objects.filter(user__in=[row.user.pk for row in rows]).values_list("user_id", "handle")
+    )
+    return [(row, handles.get(row.user.pk)) for row in rows]
+
+
+def moderation_queue(user):
+    """Posts waiting for a moderator or flagged, in the categories this person moderates."""
+    ids = access.moderated_category_ids(user)
+    queryset = (
+        Post.objects.filter(Q(state=PostState.PENDING) | Q(flags__resolution="open"))
+        .exclude(state=PostState.DELETED)
+        .select_related("topic__category", "author")
+        .distinct()
+        .order_by("created_at")
+    )
+    if ids is not None:
+        queryset = queryset.filter(topic__category_id__in=ids)
+    return queryset

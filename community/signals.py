@@ -1,0 +1,19 @@
+"""What the community tells other apps. Search listens here to keep topics findable."""
+
+from django.dispatch import Signal
+
+#: Sent after commit with `topic_ids`: topics whose text, visibility or place changed.
+topics_changed = Signal()
+
+#: Functions `(title, user) -> list of hits (title, url, kind)` that find what may already answer a
+#: new topic. Search registers itself here, so the community never imports it.
+similar_content_finders: list = []
+
+
+def similar_content(title: str, user) -> list:
+    for finder in similar_content_finders:
+        try:
+            return list(finder(title, user))
+        except Exception:
+            return []
+    return []

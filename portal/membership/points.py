@@ -1,0 +1,94 @@
+"""The one points ledger: every app gives and takes points here, never by writing rows itself.
+
+A source (a vote, an accepted answer, an order) is worth some points at any moment; `settle`
+appends whatever line brings the source's total to that worth. Calling it again with the same
+worth appends nothing, so retried or repeated events count once, and withdrawing (worth 0)
+appends a correction instead of deleting history.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from .models import PointsEntry
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    user: object
+    points: int
+
+
+def _expiry(now: datetime) -> datetime | None:
+    days = getattr(settings, "PORTAL_POINTS_EXPIRE_DAYS", 0)
+    return now + timezone.timedelta(days=days) if days else None
+
+
+@transaction.atomic
+def settle(*, user, source: str, points: int, reason: str, note: str = "", now: datetime | None = None) -> int:
+    """Make `source` worth `points` to `user`; return the points appended (0 when already so)."""
+    now = now or timezone.now()
+    # One writer per person at a time: two concurrent settles of the same source cannot both append.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    current = PointsEntry.objects.filter(user=user, source=source).aggregate(total=Sum("points"))["total"] or 0
+    difference = points - current
+    if difference:
+        PointsEntry.objects.create(
+            user=user,
+            points=difference,
+            reason=reason,
+            source=source,
+            note=note[:255],
+            created_at=now,
+            expires_at=_expiry(now) if difference > 0 else None,
+        )
+    return difference
+
+
+def _live(now: datetime) -> Q:
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+
+
+def balance(user, *, now: datetime | None = None) -> int:
+    """Points a person holds now (expired lines no longer count)."""
+    now = now or timezone.now()
+    return PointsEntry.objects.filter(_live(now), user=user).aggregate(total=Sum("points"))["total"] or 0
+
+
+def earned_since(user, since: datetime, *, prefix: str = "") -> int:
+    """Points earned from `since` on (what tiers and reputation levels look at)."""
+    entries = PointsEntry.objects.filter(user=user, created_at__gte=since)
+    if prefix:
+        entries = entries.filter(source__startswith=prefix)
+    return entries.aggregate(total=Sum("points"))["total"] or 0
+
+
+def history(user, *, limit: int = 50):
+    return PointsEntry.objects.filter(user=user)[:limit]
+
+
+def leaderboard(*, since: datetime | None = None, prefix: str = "", limit: int = 20) -> list[LeaderboardRow]:
+    """People by points earned in a period (all time when `since` is None), highest first."""
+    entries = PointsEntry.objects.all()
+    if since is not None:
+        entries = entries.filter(created_at__gte=since)
+    if prefix:
+        entries = entries.filter(source__startswith=prefix)
+    rows = list(
+        entries.values("user").annotate(total=Sum("points")).filter(total__gt=0).order_by("-total", "user")[:limit]
+    )
+    people = get_user_model().objects.in_bulk([row["user"] for row in rows])
+    return [LeaderboardRow(user=people[row["user"]], points=row["total"]) for row in rows if row["user"] in people]
+
+
+def totals(user_ids, *, prefix: str = "") -> dict[int, int]:
+    """Points per person for many people in one query (reputation beside every post)."""
+    entries = PointsEntry.objects.filter(user_id__in=set(user_ids))
+    if prefix:
+        entries = entries.filter(source__startswith=prefix)
+    return {row["user"]: row["total"] for row in entries.values("user").annotate(total=Sum("points"))}
