@@ -1,5 +1,6 @@
 """Who may read, post in and moderate what. Every view and service asks here."""
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 
@@ -65,11 +66,25 @@ def moderated_category_ids(user) -> set[int] | None:
         return set()
     if user.has_perm(MODERATE_ALL):
         return None
-    cached = getattr(user, "_community_moderates", None)
-    if cached is None:
-        cached = set(user.moderated_categories.values_list("pk", flat=True))
-        user._community_moderates = cached
-    return cached
+    return set(category_moderators().get(user.pk, ()))
+
+
+CATEGORY_MODERATORS_KEY = "community:category-moderators"
+
+
+def category_moderators() -> dict[int, list[int]]:
+    """Person id → ids of the categories they moderate. Cached: every admin page asks."""
+    found = cache.get(CATEGORY_MODERATORS_KEY)
+    if found is None:
+        found = {}
+        for user_id, category_id in Category.moderators.through.objects.values_list("user_id", "category_id"):
+            found.setdefault(user_id, []).append(category_id)
+        cache.set(CATEGORY_MODERATORS_KEY, found, 3600)
+    return found
+
+
+def forget_category_moderators() -> None:
+    cache.delete(CATEGORY_MODERATORS_KEY)
 
 
 def can_moderate(user, category: Category | None = None) -> bool:

@@ -60,7 +60,8 @@ THREADS = [
     ("cloud-backup", "sam@example.com", "Restore only one folder from last week's backup", "en",
      "Can I restore a single folder instead of the whole backup set?", ["restore"],
      [("luka@example.com", "Yes: **Restore → Browse versions**, pick the date, tick the folder and choose "
-       "*Restore to another location* so nothing current is overwritten.", ["sam@example.com", "customer@example.com"])],
+       "*Restore to another location* so nothing current is overwritten.",
+       ["sam@example.com", "customer@example.com"])],
      0, "", ["customer@example.com"]),
     ("cloud-backup", "luka@example.com", "Varnostna kopija se ustavi pri 99 %", "sl",
      "Varnostna kopija se vsako noč ustavi pri 99 %. Kaj lahko preverim?", ["varnostna-kopija"],

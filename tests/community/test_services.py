@@ -188,7 +188,11 @@ def test_editing_keeps_the_old_text_and_only_the_author_or_a_moderator_may(quest
     assert opening.body_source == "It drops at 9 pm." and opening.edit_count == 1
     assert question.title == "Wi-Fi drops at night"
     revision = opening.revisions.get()
-    assert (revision.body_source, revision.title, revision.editor) == ("It drops at 8 pm. Why?", "Wi-Fi drops every evening", asker)
+    assert (revision.body_source, revision.title, revision.editor) == (
+        "It drops at 8 pm. Why?",
+        "Wi-Fi drops every evening",
+        asker,
+    )
     services.edit_post(post=opening, editor=moderator, body="Moderated text")
     assert opening.revisions.count() == 2
 
