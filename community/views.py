@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access, selectors, services
+from . import access, bridges, selectors, services
 from .choices import IdeaStatus, PostState, WatchLevel
 from .forms import (
     AcceptForm,
@@ -176,10 +176,23 @@ def _render_topic(request, topic, reply_form, status=200):
         "watch_form": WatchForm(initial={"level": watch or WatchLevel.NORMAL}),
         "moderate_form": ModerateTopicForm(initial={"category": topic.category_id, "idea_status": topic.idea_status}),
         "idea_statuses": IdeaStatus.choices,
+        "can_escalate": bridges.can_escalate(user) and not topic.support_request,
+        "can_promote": bridges.can_promote(user) and topic.is_solved and not topic.article_page_id,
+        "article": _article(topic),
+        "sees_request": topic.support_request and (user.pk == topic.author_id or access.is_staff(user)),
         "views": _list_titles(),
         "json_ld": _qa_json_ld(request, page) if topic.is_solved and page.accepted and page.opening else "",
     }
     return render(request, "community/topic.html", context, status=status)
+
+
+def _article(topic):
+    """The live help article an accepted answer became, if any."""
+    if not topic.article_page_id:
+        return None
+    from wagtail.models import Page
+
+    return Page.objects.live().public().filter(pk=topic.article_page_id).first()
 
 
 def _qa_json_ld(request, page) -> str:

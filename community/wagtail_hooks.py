@@ -13,8 +13,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import access, selectors, services
-from .models import Badge, Category, CommunityProfile, ModerationLogEntry, Post, WatchedWord
+from . import access, bridges, selectors, services
+from .models import Badge, Category, CommunityProfile, ModerationLogEntry, Post, Topic, WatchedWord
 from .text import forget_watched_words
 
 
@@ -46,6 +46,37 @@ def moderate(request, pk):
     return redirect("community_moderation:queue")
 
 
+@require_POST
+def escalate(request, pk):
+    topic = get_object_or_404(Topic, pk=pk)
+    post = None
+    if request.POST.get("post", "").isdigit():
+        post = Post.objects.filter(pk=int(request.POST["post"]), topic=topic).first()
+    try:
+        ticket = bridges.escalate_to_support(
+            topic=topic, actor=request.user, post=post, topic_url=request.build_absolute_uri(topic.get_absolute_url())
+        )
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+        return redirect(topic.get_absolute_url())
+    messages.success(request, _("Passed to support as %(reference)s.") % {"reference": ticket.reference})
+    return redirect("tickets_desk:detail", pk=ticket.pk)
+
+
+@require_POST
+def promote(request, pk):
+    topic = get_object_or_404(Topic, pk=pk)
+    try:
+        article = bridges.promote_to_article(topic=topic, actor=request.user)
+    except services.CommunityError as error:
+        messages.error(request, str(error))
+        return redirect(topic.get_absolute_url())
+    messages.success(
+        request, _("A draft article was made from the accepted answer. Finish it and submit it for review.")
+    )
+    return redirect("wagtailadmin_pages:edit", article.pk)
+
+
 def moderation_log(request):
     if not request.user.has_perm("community.view_moderationlogentry"):
         raise PermissionDenied
@@ -58,6 +89,8 @@ moderation_urls = [
     path("", moderation_queue, name="queue"),
     path("<int:pk>/", moderate, name="moderate"),
     path("log/", moderation_log, name="log"),
+    path("topics/<int:pk>/escalate/", escalate, name="escalate"),
+    path("topics/<int:pk>/promote/", promote, name="promote"),
 ]
 
 

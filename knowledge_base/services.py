@@ -14,7 +14,15 @@ from wagtail.models import Page
 from portal.notifications.services import notify
 
 from .choices import ReviewTaskStatus
-from .models import ArticleDailyViews, ArticleFeedback, ArticlePage, Follow, ReviewReminder, ReviewTask
+from .models import (
+    ArticleDailyViews,
+    ArticleFeedback,
+    ArticlePage,
+    Follow,
+    KnowledgeBasePage,
+    ReviewReminder,
+    ReviewTask,
+)
 
 
 @transaction.atomic
@@ -158,3 +166,41 @@ def send_review_reminders() -> int:
                 )
         sent += len(articles)
     return sent
+
+
+#: What survives of a community post in an article paragraph (the rich-text editor's features).
+DRAFT_TAGS = {"p", "br", "strong", "b", "em", "i", "a", "ul", "ol", "li", "code"}
+
+
+def knowledge_base_for(product_id: int | None) -> KnowledgeBasePage | None:
+    """The knowledge base of a product (in the default language), or the first one there is."""
+    from wagtail.models import Locale
+
+    bases = KnowledgeBasePage.objects.filter(locale=Locale.get_default()).order_by("path")
+    if product_id:
+        match = bases.filter(product_id=product_id).first()
+        if match is not None:
+            return match
+    return bases.first()
+
+
+@transaction.atomic
+def draft_article(*, parent: Page, title: str, summary: str, html: str, owner, credit: str = "") -> ArticlePage:
+    """A new article, saved as a draft (not published) for editors to finish through the workflow."""
+    import bleach
+
+    paragraphs = bleach.clean(html, tags=DRAFT_TAGS, attributes={"a": ["href"]}, strip=True)
+    body = [("paragraph", paragraphs)]
+    if credit:
+        body.append(("callout", {"kind": "note", "text": f"<p>{bleach.clean(credit)}</p>"}))
+    article = ArticlePage(
+        title=title[:255],
+        summary=summary[:300],
+        body=body,
+        content_owner=owner,
+        live=False,
+        owner=owner,
+    )
+    parent.add_child(instance=article)
+    article.save_revision(user=owner)
+    return article
