@@ -111,10 +111,15 @@ def check_page(page, url: str, name: str, screenshot) -> list[str]:
 def test_pages_are_accessible_and_fit_the_screen(browser, live_site, screenshot, width, scheme):
     user = UserFactory(email="reader@example.com")
     build_help_centre()
+    from tests.community.conftest import trusted
+
+    from .support import build_community
+
+    community = build_community(trusted(user))
     context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
     page = context.new_page()
     problems = []
-    for path in ANONYMOUS_PAGES + HELP_PAGES:
+    for path in ANONYMOUS_PAGES + HELP_PAGES + community["anonymous"]:
         slug = path.strip("/").replace("/", "-").replace("?q=", "-") or "home"
         problems += check_page(page, live_site.url + path, f"{slug}-{width}-{scheme}", screenshot)
 
@@ -127,8 +132,8 @@ def test_pages_are_accessible_and_fit_the_screen(browser, live_site, screenshot,
 
     feedback_page = f"/help/feedback/{ArticlePage.objects.get(slug='set-up-the-router').pk}/"
     support_pages = build_support_pages(user)
-    for path in [*SIGNED_IN_PAGES, *HELP_PAGES, feedback_page, *support_pages]:
-        slug = path.strip("/").replace("/", "-")
+    for path in [*SIGNED_IN_PAGES, *HELP_PAGES, feedback_page, *support_pages, *community["signed_in"]]:
+        slug = path.strip("/").replace("/", "-").replace("?", "-")
         problems += check_page(page, live_site.url + path, f"{slug}-{width}-{scheme}", screenshot)
     context.close()
     assert not problems, "\n".join(problems)
