@@ -50,6 +50,7 @@ class NotificationPreference(models.Model):
     email_frequency = models.CharField(
         _("e-mail me"), max_length=20, choices=EmailFrequency.choices, default=EmailFrequency.IMMEDIATE
     )
+    last_digest_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("notification preference")

@@ -1,6 +1,7 @@
 """Tell people about things. The one way any app notifies anyone."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -43,3 +44,54 @@ def mark_all_read(*, user) -> int:
 
 def set_email_frequency(*, user, frequency: str) -> None:
     NotificationPreference.objects.update_or_create(user=user, defaults={"email_frequency": frequency})
+
+
+#: How far back a digest looks the first time, and how often each is due.
+DIGEST_PERIODS = {EmailFrequency.DAILY: timedelta(days=1), EmailFrequency.WEEKLY: timedelta(days=7)}
+DIGEST_LIMIT = 50
+
+
+def send_digests(*, frequency: str, now=None) -> int:
+    """E-mail each person who wants a digest what they have not been e-mailed yet. Returns e-mails sent.
+
+    Run it daily (and weekly) from the scheduler; running it twice sends nothing new, because
+    each notification is marked as e-mailed and each person's last digest time is kept.
+    """
+    from . import emails
+    from .tasks import digest_subject
+
+    now = now or timezone.now()
+    period = DIGEST_PERIODS[EmailFrequency(frequency)]
+    sent = 0
+    preferences = NotificationPreference.objects.filter(email_frequency=frequency, user__is_active=True).exclude(
+        last_digest_at__gt=now - period + timedelta(minutes=30)  # already had this period's digest
+    )
+    for preference in preferences.select_related("user"):
+        user = preference.user
+        with transaction.atomic():
+            pending = list(
+                Notification.objects.select_for_update()
+                .filter(recipient=user, emailed_at__isnull=True, read_at__isnull=True, created_at__lte=now)
+                .filter(created_at__gte=(preference.last_digest_at or now - period))
+                .order_by("-created_at")[:DIGEST_LIMIT]
+            )
+            NotificationPreference.objects.filter(pk=preference.pk).update(last_digest_at=now)
+            if not pending or not user.email:
+                continue
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(emailed_at=now)
+            emails.send(
+                recipient=user,
+                subject=digest_subject(user, len(pending)),
+                template="notifications/email/digest",
+                context={
+                    "notifications": [(n, emails.absolute(n.url)) for n in pending],
+                    "centre": emails.absolute("/me/notifications/"),
+                },
+            )
+            sent += 1
+    return sent
+
+
+def unsubscribe(*, user) -> None:
+    """Stop every notification e-mail (the centre keeps showing them)."""
+    set_email_frequency(user=user, frequency=EmailFrequency.NEVER)

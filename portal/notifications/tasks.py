@@ -1,11 +1,10 @@
 """Background work of the notification centre."""
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
 from django_tasks import task
 
+from . import emails
 from .models import Notification
 
 
@@ -16,16 +15,22 @@ def send_notification_email(*, notification_id: int) -> None:
     if notification is None or notification.emailed_at is not None:
         return
     recipient = notification.recipient
-    link = notification.url
-    if link.startswith("/"):
-        link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + link
-    with translation.override(recipient.locale):
-        context = {"notification": notification, "link": link, "recipient": recipient}
-        text = render_to_string("notifications/email/notification.txt", context)
-        html = render_to_string("notifications/email/notification.html", context)
-        message = EmailMultiAlternatives(
-            subject=notification.title, body=text, to=[recipient.email], from_email=settings.DEFAULT_FROM_EMAIL
-        )
-        message.attach_alternative(html, "text/html")
-        message.send()
+    emails.send(
+        recipient=recipient,
+        subject=notification.title,
+        template="notifications/email/notification",
+        context={"notification": notification, "link": emails.absolute(notification.url)},
+    )
     Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
+
+
+@task()
+def send_digests_task(*, frequency: str) -> int:
+    from .services import send_digests
+
+    return send_digests(frequency=frequency)
+
+
+def digest_subject(recipient, count: int) -> str:
+    with translation.override(recipient.locale):
+        return ngettext("%(count)s new notification", "%(count)s new notifications", count) % {"count": count}

@@ -3,9 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import emails, services
 from .forms import PreferenceForm
 from .models import Notification, NotificationPreference
 
@@ -41,3 +42,15 @@ def save_preferences(request):
     notifications = Notification.objects.filter(recipient=request.user)
     page = Paginator(notifications, PER_PAGE).get_page(1)
     return render(request, "notifications/notification_list.html", {"page_obj": page, "form": form}, status=400)
+
+
+@csrf_exempt  # the signed token is the credential; mail programs post here without a session (RFC 8058)
+def unsubscribe(request, token):
+    """Stop notification e-mails from a link in one, without signing in."""
+    user = emails.user_for_token(token)
+    if user is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        services.unsubscribe(user=user)
+        return render(request, "notifications/unsubscribe.html", {"done": True, "person": user})
+    return render(request, "notifications/unsubscribe.html", {"person": user, "token": token})

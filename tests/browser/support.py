@@ -44,7 +44,7 @@ def build_community(reader) -> dict[str, list[str]]:
     answer = services.reply(topic=question, author=helper, body="> It drops at 8 pm\n\nUse a fixed channel.")
     services.vote(post=answer, user=asker, value=1)
     services.accept_solution(topic=question, post=answer, actor=asker)
-    services.reply(topic=question, author=reader, body="Thanks, same here.")
+    own = services.reply(topic=question, author=reader, body="Thanks, same here.")
     idea = services.start_topic(category=ideas, author=helper, title="Dark mode for the router pages", body="Please")
     services.set_idea_status(topic=idea, actor=moderator, status=IdeaStatus.PLANNED)
     handle = services.profile_for(helper).handle
@@ -61,6 +61,6 @@ def build_community(reader) -> dict[str, list[str]]:
         "/community/new/",
         question.get_absolute_url(),
         f"/community/p/{answer.pk}/flag/",
-        f"/community/p/{question.posts.get(is_opening=True).pk}/edit/",
+        f"/community/p/{own.pk}/edit/",
     ]
     return {"anonymous": anonymous, "signed_in": signed_in}
