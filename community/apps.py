@@ -7,13 +7,19 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from themes.page_cache import register_generation
 
         from . import access
         from .models import Category
+        from .signals import generation, pages_changed
 
         def forget(**kwargs):
             access.forget_category_moderators()
+            pages_changed()
 
         m2m_changed.connect(forget, sender=Category.moderators.through, dispatch_uid="community_moderators")
         post_delete.connect(forget, sender=Category, dispatch_uid="community_category_deleted")
+        post_save.connect(forget, sender=Category, dispatch_uid="community_category_saved")
+        register_generation("/community/", generation)

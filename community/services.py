@@ -44,7 +44,7 @@ from .models import (
     Topic,
     Watch,
 )
-from .signals import topics_changed
+from .signals import pages_changed, topics_changed
 
 #: Points for contributions. Sources start with "community:" so reputation is the community's share.
 POINTS = {
@@ -392,7 +392,13 @@ def _published(post: Post, *, now: datetime, mentions: Iterable[str] = ()) -> No
 
 
 def _reindex(topic_id: int) -> None:
+    pages_changed()
     topics_changed.send(sender=Topic, topic_ids=[topic_id])
+
+
+def _shown_differently() -> None:
+    """Something lists or topic pages show changed (a vote, a pin): cached pages start afresh."""
+    transaction.on_commit(pages_changed)
 
 
 def _enqueue_post_notifications(post_id: int, mentions: list[str]) -> None:
@@ -610,6 +616,7 @@ def vote(*, post: Post, user, value: int) -> int:
     else:
         PostVote.objects.create(post=post, user=user, value=value)
     delta = value - before
+    _shown_differently()
     Post.objects.filter(pk=post.pk).update(score=F("score") + delta)
     if post.is_opening:
         Topic.objects.filter(pk=post.topic_id).update(score=F("score") + delta)
@@ -697,6 +704,7 @@ def set_idea_status(*, topic: Topic, actor, status: str) -> Topic:
         return topic
     topic.idea_status = status
     topic.save(update_fields=["idea_status"])
+    _shown_differently()
     _log(ModerationAction.IDEA_STATUS, actor=actor, topic=topic, detail=status)
     watchers = [
         w.user for w in Watch.objects.filter(topic=topic).exclude(level=WatchLevel.MUTED).select_related("user")
@@ -822,6 +830,7 @@ def set_topic_flag(
 ) -> Topic:
     topic = Topic.objects.select_for_update().select_related("category").get(pk=topic.pk)
     _moderator_check(actor, topic.category)
+    _shown_differently()
     if locked is not None and topic.is_locked != locked:
         topic.is_locked = locked
         topic.save(update_fields=["is_locked"])

@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from themes.page_cache import mark_cacheable
+
 from . import access, bridges, selectors, services
 from .choices import IdeaStatus, PostState, WatchLevel
 from .forms import (
@@ -45,19 +47,29 @@ def _period(request) -> str:
     return period if period in selectors.PERIODS else "month"
 
 
+def _cacheable(request, response, topic_id=None):
+    """Anonymous readers get these pages from the whole-page cache until the community changes."""
+    on_hit = ("community.services.record_topic_view", topic_id) if topic_id else None
+    mark_cacheable(request, response, on_hit=on_hit)
+    return response
+
+
 def community_home(request):
     """The community's front page: categories and the latest topics."""
     categories = selectors.categories_for(request.user)
     latest = list(selectors.topics(request.user, view="latest")[:10])
-    return render(
+    return _cacheable(
         request,
-        "community/community_home.html",
-        {
-            "categories": categories,
-            "topics": latest,
-            "can_post": _can_post_anywhere(request.user, categories),
-            "views": _list_titles(),
-        },
+        render(
+            request,
+            "community/community_home.html",
+            {
+                "categories": categories,
+                "topics": latest,
+                "can_post": _can_post_anywhere(request.user, categories),
+                "views": _list_titles(),
+            },
+        ),
     )
 
 
@@ -73,7 +85,7 @@ def topic_list(request, view):
         selectors.topics(request.user, view=view, period=period), request.GET.get("page"), selectors.TOPICS_PER_PAGE
     )
     extra = f"period={period}" if view == "top" else ""
-    return render(
+    response = render(
         request,
         "community/topic_list.html",
         {
@@ -86,6 +98,7 @@ def topic_list(request, view):
             "views": _list_titles(),
         },
     )
+    return _cacheable(request, response)
 
 
 def category_detail(request, slug):
@@ -101,7 +114,7 @@ def category_detail(request, slug):
     watch = None
     if request.user.is_authenticated:
         watch = Watch.objects.filter(user=request.user, category=category).values_list("level", flat=True).first()
-    return render(
+    response = render(
         request,
         "community/category.html",
         {
@@ -114,6 +127,7 @@ def category_detail(request, slug):
             "watch_form": WatchForm(initial={"level": watch or WatchLevel.NORMAL}),
         },
     )
+    return _cacheable(request, response)
 
 
 def tag_detail(request, slug):
@@ -183,7 +197,8 @@ def _render_topic(request, topic, reply_form, status=200):
         "views": _list_titles(),
         "json_ld": _qa_json_ld(request, page) if topic.is_solved and page.accepted and page.opening else "",
     }
-    return render(request, "community/topic.html", context, status=status)
+    response = render(request, "community/topic.html", context, status=status)
+    return _cacheable(request, response, topic.pk) if status == 200 else response
 
 
 def _article(topic):

@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.module_loading import import_string
 
 from .brand import current_generation
 
@@ -25,8 +26,18 @@ TOKEN_PLACEHOLDER = "__portal_csrf_token__"  # noqa: S105 (a marker, not a secre
 _TOKEN_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
+#: Path prefix → a function naming the current version of that part of the site. Apps whose pages
+#: change without a publish (the community) register one, so a change there starts afresh.
+_generations: dict[str, object] = {}
+
+
+def register_generation(prefix: str, generation) -> None:
+    _generations[prefix] = generation
+
+
 def _cache_key(request) -> str:
-    return f"page:{current_generation()}:{request.get_host()}:{translation.get_language()}:{request.path}"
+    extra = "".join(str(generation()) for prefix, generation in _generations.items() if request.path.startswith(prefix))
+    return f"page:{current_generation()}{extra}:{request.get_host()}:{translation.get_language()}:{request.path}"
 
 
 def eligible_for_page_cache(request) -> bool:
@@ -40,11 +51,14 @@ def eligible_for_page_cache(request) -> bool:
     )
 
 
-def mark_cacheable(request, response, *, article_id: int | None = None) -> None:
-    """Called when a public page was rendered for an anonymous reader: remember it for the next one."""
+def mark_cacheable(request, response, *, article_id: int | None = None, on_hit: tuple[str, int] | None = None) -> None:
+    """Called when a public page was rendered for an anonymous reader: remember it for the next one.
+
+    `on_hit` names a function (dotted path) and its argument, called when the page is served from
+    the cache — to count a view without rendering."""
     if not eligible_for_page_cache(request) or response.status_code != 200:
         return
-    response._portal_page_cache = {"article_id": article_id}
+    response._portal_page_cache = {"article_id": article_id, "on_hit": on_hit}
 
 
 class AnonymousPageCacheMiddleware:
@@ -81,6 +95,9 @@ class AnonymousPageCacheMiddleware:
             from knowledge_base.services import record_view
 
             record_view(entry["article_id"])
+        if entry.get("on_hit"):
+            path, argument = entry["on_hit"]
+            import_string(path)(argument)
         html = entry["html"].replace(TOKEN_PLACEHOLDER, get_token(request))
         response = HttpResponse(html, content_type=entry["content_type"])
         response["X-Page-Cache"] = "hit"
