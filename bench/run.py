@@ -36,7 +36,12 @@ PAGES = [
     ("article (no page cache)", ARTICLE + "?uncached=1", False),
     ("article (signed in)", ARTICLE, True),
     ("FAQ page", "/help/router-ax3/router-questions/", False),
-    ("community", "/community/", False),
+    ("community (page cache)", "/community/", False),
+    ("community (no page cache)", "/community/?uncached=1", False),
+    ("category list", "/community/c/router-ax3/?uncached=1", False),
+    ("topic, 100 replies (cache)", "{topic}", False),
+    ("topic, 100 replies", "{topic}?uncached=1", False),
+    ("topic, 100 replies (signed in)", "{topic}", True),
     ("support", "/support/", False),
     ("search", "/search/?q=help", False),
     ("sign-in page", "/accounts/login/", False),
@@ -89,23 +94,24 @@ def manage(env, *args: str) -> str:
 
 
 def prepare(env) -> str:
-    """Migrate, seed, collect static files; return a signed-in customer's session cookie and the
-    reference of their 200-message request."""
+    """Migrate, seed, collect static files; return a signed-in customer's session cookie, the
+    reference of their 200-message request and the path of a 100-reply topic."""
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo")
     manage(env, "collectstatic", "--noinput")
     code = (
         "from bench.seed import seed_bench_data, seed_support_data; seed_bench_data();"
         "reference = seed_support_data();"
+        "from bench.seed import seed_community_data; topic = seed_community_data();"
         "from django.contrib.sessions.backends.db import SessionStore;"
         "from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY;"
         "from portal.accounts.models import User;"
         "u = User.objects.get(email='customer@example.com'); s = SessionStore();"
         "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend';"
-        "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key, reference)"
+        "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key, reference, topic)"
     )
-    cookie, reference = manage(env, "shell", "-c", code).strip().splitlines()[-1].split()
-    return cookie, reference
+    cookie, reference, topic = manage(env, "shell", "-c", code).strip().splitlines()[-1].split()
+    return cookie, reference, topic
 
 
 def wait_until_up(url: str, timeout: float = 30.0) -> None:
@@ -153,7 +159,7 @@ def main() -> None:
     env = environment()
     database = env["DATABASE_URL"].split("://", 1)[0]
     print(f"Preparing ({database}, demo content + bench customers)…", flush=True)
-    cookie, reference = prepare(env)
+    cookie, reference, topic = prepare(env)
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "portal.wsgi", "-w", "2", "-b", f"{HOST}:{PORT}", "--log-level", "warning"],
         cwd=BASE_DIR,
@@ -168,13 +174,13 @@ def main() -> None:
             f"gunicorn 2 workers, production settings, {database}; {CUSTOMERS} customers seeded; "
             f"wrk 2 threads, {CONNECTIONS} connections, {DURATION} per page\n"
         )
-        print(f"{'page':<26}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs bare':>10}")
+        print(f"{'page':<32}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs bare':>10}")
         bare_rps = None
         for label, path, signed_in in PAGES:
-            path = path.format(conversation=f"/support/requests/{reference}/")
+            path = path.format(conversation=f"/support/requests/{reference}/", topic=topic)
             rps, p50, p99 = run_wrk(path, cookie if signed_in else None)
             bare_rps = bare_rps or rps
-            print(f"{label:<26}{rps:>10.0f}{p50:>10.1f}{p99:>10.1f}{rps / bare_rps:>10.2f}", flush=True)
+            print(f"{label:<32}{rps:>10.0f}{p50:>10.1f}{p99:>10.1f}{rps / bare_rps:>10.2f}", flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)

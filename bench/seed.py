@@ -85,3 +85,42 @@ def seed_support_data(email: str = "customer@example.com") -> str:
         )
         ReferenceSequence.objects.filter(name=SEQUENCE_NAME).update(last=F("last") + missing)
     return conversation.reference
+
+
+TOPIC_REPLIES = 100
+TOPIC_PARTICIPANTS = 30
+
+
+def seed_community_data() -> str:
+    """A topic with 100 replies from 30 people, votes on them, and an accepted answer. Returns its path."""
+    from django.db.models import F
+
+    from community import services
+    from community.models import Category, CommunityProfile, Post, PostVote, Topic
+    from portal.accounts.models import User
+    from portal.markdown import render_markdown
+
+    topic = Topic.objects.filter(title="Bench thread with a hundred replies").first()
+    if topic is not None:
+        return topic.get_absolute_url()
+    category = Category.objects.get(slug="router-ax3")
+    people = list(User.objects.filter(email__startswith="bench-").order_by("pk")[:TOPIC_PARTICIPANTS])
+    for person in people:
+        profile = services.profile_for(person)
+        CommunityProfile.objects.filter(pk=profile.pk).update(trust_level=2)
+    topic = services.start_topic(
+        category=category, author=people[0], title="Bench thread with a hundred replies", body="How do I **bench**?"
+    )
+    html = render_markdown("A reply with **some** text, a [link](https://example.com/) and `code`.")
+    posts = Post.objects.bulk_create(
+        [
+            Post(topic=topic, author=people[n % len(people)], body_source="A reply", body_html=html)
+            for n in range(TOPIC_REPLIES)
+        ]
+    )
+    PostVote.objects.bulk_create(
+        [PostVote(post=post, user=people[(n + 1) % len(people)], value=1) for n, post in enumerate(posts)]
+    )
+    Post.objects.filter(pk__in=[post.pk for post in posts]).update(score=F("score") + 1)
+    Topic.objects.filter(pk=topic.pk).update(reply_count=TOPIC_REPLIES, accepted_post=posts[3])
+    return topic.get_absolute_url()
