@@ -21,6 +21,8 @@ PYTHON = sys.executable
 HOST, PORT = "127.0.0.1", 8765
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
+#: Comma-separated words; only pages whose label contains one are measured (the bare view always is).
+ONLY = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
 
 ARTICLE = "/help/router-ax3/troubleshooting/no-internet-connection/"
 
@@ -177,6 +179,8 @@ def main() -> None:
         print(f"{'page':<32}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs bare':>10}")
         bare_rps = None
         for label, path, signed_in in PAGES:
+            if ONLY and label != PAGES[0][0] and not any(word in label for word in ONLY):
+                continue
             path = path.format(conversation=f"/support/requests/{reference}/", topic=topic)
             rps, p50, p99 = run_wrk(path, cookie if signed_in else None)
             bare_rps = bare_rps or rps

@@ -313,6 +313,7 @@ class CommunityProfile(models.Model):
     likes_received = models.PositiveIntegerField(default=0)
     accepted_count = models.PositiveIntegerField(default=0)
     flags_upheld = models.PositiveIntegerField(default=0)
+    reputation = models.IntegerField(_("reputation"), default=0, help_text=_("Community points in the ledger."))
     silenced_until = models.DateTimeField(_("silenced until"), null=True, blank=True)
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     sanction_reason = models.CharField(_("reason"), max_length=255, blank=True)

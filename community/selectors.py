@@ -10,7 +10,10 @@ from datetime import timedelta
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.membership import points as ledger
 
@@ -58,6 +61,23 @@ def paginate(queryset, number, per_page: int) -> Page:
     return Paginator(queryset, per_page).get_page(number)
 
 
+def decorate_topics(topics) -> list[Topic]:
+    """Addresses and labels of each row of a topic list, worked out once here rather than per row there."""
+    topics = list(topics)
+    topic_url = _Urls("community:topic", pk=987654321, slug="the-slug")
+    category_url = _Urls("community:category", slug="the-slug")
+    tag_url = _Urls("community:tag", slug="the-slug")
+    byline = _("by %(name)s")
+    for topic in topics:
+        topic.url = topic_url.template.replace("987654321", str(topic.pk), 1).replace(
+            "the-slug", topic.slug or "topic", 1
+        )
+        topic.category_url = category_url(topic.category.slug)
+        topic.tag_links = [(tag.name, tag_url(tag.slug)) for tag in topic.tags.all()]
+        topic.byline = byline % {"name": topic.author.public_name}
+    return topics
+
+
 @dataclass
 class ThreadPage:
     topic: Topic
@@ -65,7 +85,6 @@ class ThreadPage:
     accepted: Post | None
     page: Page
     my_votes: dict[int, int] = field(default_factory=dict)
-    reputation: dict[int, int] = field(default_factory=dict)
     my_flags: set[int] = field(default_factory=set)
     open_flags: dict[int, int] = field(default_factory=dict)
 
@@ -82,7 +101,7 @@ def visible_posts(user, topic: Topic, moderator: bool):
 def thread(user, topic: Topic, page_number) -> ThreadPage:
     """One topic's page: the opening post, the accepted answer and one page of replies."""
     moderator = access.can_moderate(user, topic.category)
-    posts = visible_posts(user, topic, moderator).select_related("author", "author__community_profile", "reply_to")
+    posts = visible_posts(user, topic, moderator).select_related("author", "author__community_profile")
     opening = next((post for post in posts.filter(is_opening=True)[:1]), None)
     replies = posts.filter(is_opening=False).order_by("created_at", "pk")
     page = paginate(replies, page_number, POSTS_PER_PAGE)
@@ -95,19 +114,44 @@ def thread(user, topic: Topic, page_number) -> ThreadPage:
     shown = [post for post in [opening, accepted, *on_page] if post is not None]
     ids = [post.pk for post in shown]
     result = ThreadPage(topic=topic, opening=opening, accepted=accepted, page=page)
-    result.reputation = ledger.totals({post.author_id for post in shown}, prefix="community:")
     if getattr(user, "is_authenticated", False):
         result.my_votes = dict(PostVote.objects.filter(user=user, post_id__in=ids).values_list("post_id", "value"))
         result.my_flags = set(Flag.objects.filter(flagger=user, post_id__in=ids).values_list("post_id", flat=True))
     if moderator:
         for post_id in Flag.objects.filter(post_id__in=ids, resolution="open").values_list("post_id", flat=True):
             result.open_flags[post_id] = result.open_flags.get(post_id, 0) + 1
-    for post in shown:  # what the template shows beside each post, without a lookup per post
-        post.author_reputation = result.reputation.get(post.author_id, 0)
+    decorate_posts(shown, result)
+    return result
+
+
+class _Urls:
+    """Addresses of many objects from one `reverse` each: a page lists dozens of them."""
+
+    def __init__(self, name: str, **placeholder):
+        self.template = reverse(name, kwargs=placeholder)
+        self.placeholder = str(next(iter(placeholder.values())))
+
+    def __call__(self, value) -> str:
+        return self.template.replace(self.placeholder, str(value), 1)
+
+
+def decorate_posts(posts, result: ThreadPage) -> None:
+    """What the template shows beside each post, worked out once here rather than per post there."""
+    profile_url = _Urls("community:profile", handle="HANDLE")
+    post_url = _Urls("community:post", pk=987654321)
+    actions = {name: _Urls(f"community:{name}", pk=987654321) for name in ("vote", "edit", "delete", "flag")}
+    byline = _("%(points)s reputation · trust level %(level)s")
+    for post in posts:
+        profile = getattr(post.author, "community_profile", None)
+        post.author_reputation = profile.reputation if profile else 0
+        post.author_url = profile_url(profile.handle) if profile else ""
+        post.author_line = byline % {"points": post.author_reputation, "level": profile.trust_level if profile else 0}
+        post.url = post_url(post.pk)
+        post.action_urls = {name: url(post.pk) for name, url in actions.items()}
+        post.votes_label = ngettext("%(counter)s vote", "%(counter)s votes", post.score) % {"counter": post.score}
         post.my_vote = result.my_votes.get(post.pk, 0)
         post.flagged_by_me = post.pk in result.my_flags
         post.open_flag_count = result.open_flags.get(post.pk, 0)
-    return result
 
 
 def reply_page_of(user, post: Post) -> int:

@@ -142,6 +142,15 @@ def refresh_trust_level(user) -> int:
     return profile.trust_level
 
 
+def _award(*, user, source: str, points: int, reason: str, note: str = "", now=None) -> int:
+    """Settle a community source in the ledger and keep the profile's reputation in step with it."""
+    difference = ledger.settle(user=user, source=source, points=points, reason=reason, note=note, now=now)
+    if difference:
+        profile_for(user)
+        CommunityProfile.objects.filter(user=user).update(reputation=F("reputation") + difference)
+    return difference
+
+
 def _bump(user, **deltas) -> None:
     profile_for(user)
     CommunityProfile.objects.filter(user=user).update(**{name: F(name) + delta for name, delta in deltas.items()})
@@ -356,7 +365,7 @@ def _published(post: Post, *, now: datetime, mentions: Iterable[str] = ()) -> No
             topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_activity_at=now
         )
         _bump(author, post_count=1, topic_count=1)
-        ledger.settle(
+        _award(
             user=author,
             source=f"community:topic:{topic.pk}",
             points=POINTS[PointsReason.TOPIC],
@@ -377,7 +386,7 @@ def _published(post: Post, *, now: datetime, mentions: Iterable[str] = ()) -> No
             .exists()
         )
         if first_reply and author.pk != topic.author_id and post.created_at - topic.created_at <= timedelta(hours=24):
-            ledger.settle(
+            _award(
                 user=author,
                 source=f"community:fast:{topic.pk}",
                 points=POINTS[PointsReason.FAST_REPLY],
@@ -624,7 +633,7 @@ def vote(*, post: Post, user, value: int) -> int:
     if upvotes:
         _bump(post.author, likes_received=upvotes)
     worth = {1: POINTS[PointsReason.UPVOTE], -1: DOWNVOTE_POINTS, 0: 0}[value]
-    ledger.settle(
+    _award(
         user=post.author,
         source=f"community:vote:{post.pk}:{user.pk}",
         points=worth,
@@ -652,7 +661,7 @@ def accept_solution(*, topic: Topic, post: Post | None, actor, now: datetime | N
         return topic
     if previous_id:
         previous = Post.objects.select_related("author").get(pk=previous_id)
-        ledger.settle(
+        _award(
             user=previous.author,
             source=f"community:accepted:{previous.pk}",
             points=0,
@@ -664,7 +673,7 @@ def accept_solution(*, topic: Topic, post: Post | None, actor, now: datetime | N
     topic.accepted_post = post
     topic.save(update_fields=["accepted_post"])
     if post is not None and post.author_id != topic.author_id:  # answering oneself earns nothing
-        ledger.settle(
+        _award(
             user=post.author,
             source=f"community:accepted:{post.pk}",
             points=POINTS[PointsReason.ACCEPTED],
@@ -956,7 +965,7 @@ def _grant(badge: Badge, user, *, by=None, reason: str = "") -> BadgeAward | Non
     except IntegrityError:
         return None  # granted meanwhile
     if badge.points:
-        ledger.settle(
+        _award(
             user=user,
             source=f"community:badge:{badge.pk}",
             points=badge.points,
@@ -1000,6 +1009,7 @@ REPUTATION_LEVELS = (
 
 
 def reputation(user) -> int:
+    """Community points, as the ledger sums them (profiles keep the same number denormalised)."""
     return ledger.totals([user.pk], prefix=REPUTATION_PREFIX).get(user.pk, 0)
 
 

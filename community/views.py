@@ -57,7 +57,7 @@ def _cacheable(request, response, topic_id=None):
 def community_home(request):
     """The community's front page: categories and the latest topics."""
     categories = selectors.categories_for(request.user)
-    latest = list(selectors.topics(request.user, view="latest")[:10])
+    latest = selectors.decorate_topics(selectors.topics(request.user, view="latest")[:10])
     return _cacheable(
         request,
         render(
@@ -84,6 +84,7 @@ def topic_list(request, view):
     page = selectors.paginate(
         selectors.topics(request.user, view=view, period=period), request.GET.get("page"), selectors.TOPICS_PER_PAGE
     )
+    page.object_list = selectors.decorate_topics(page.object_list)
     extra = f"period={period}" if view == "top" else ""
     response = render(
         request,
@@ -111,6 +112,7 @@ def category_detail(request, slug):
     period = _period(request)
     queryset = selectors.topics(request.user, view=view, category=category, period=period)
     page = selectors.paginate(queryset, request.GET.get("page"), selectors.TOPICS_PER_PAGE)
+    page.object_list = selectors.decorate_topics(page.object_list)
     watch = None
     if request.user.is_authenticated:
         watch = Watch.objects.filter(user=request.user, category=category).values_list("level", flat=True).first()
@@ -134,20 +136,22 @@ def tag_detail(request, slug):
     page = selectors.paginate(
         selectors.topics(request.user, tag=slug), request.GET.get("page"), selectors.TOPICS_PER_PAGE
     )
-    return render(
+    page.object_list = selectors.decorate_topics(page.object_list)
+    response = render(
         request,
         "community/topic_list.html",
         {"view": "tag", "tag": slug, "page_obj": page, "title": f"#{slug}", "views": _list_titles()},
     )
+    return _cacheable(request, response)
 
 
 def topic_detail(request, pk, slug=None):
-    topic = Topic.objects.filter(pk=pk).only("merged_into", "slug").first()
+    topic = Topic.objects.select_related("category", "author").filter(pk=pk).first()
     if topic is None:
         raise Http404
     if topic.merged_into_id:
         return redirect(Topic.objects.get(pk=topic.merged_into_id).get_absolute_url(), permanent=True)
-    topic = selectors.readable_topic(request.user, pk)
+    access.check_readable(request.user, topic)
     if slug != topic.slug:
         return redirect(topic.get_absolute_url() + (f"?{request.GET.urlencode()}" if request.GET else ""))
     return _render_topic(request, topic, ReplyForm(initial=_quote_initial(request, topic)))

@@ -366,7 +366,7 @@ def test_a_topic_page_reads_the_same_number_of_queries_for_3_or_500_replies(
             assert client.get(url.replace("page=1", f"page={page}")).status_code == 200
 
 
-QUERIES = {"visitor": 7, "customer": 15}
+QUERIES = {"visitor": 5, "customer": 13}
 
 
 @pytest.mark.parametrize(
