@@ -122,3 +122,14 @@ class SanctionForm(forms.Form):
     )
     days = forms.IntegerField(label=_("For how many days (0 lifts it)"), min_value=0, max_value=3650, initial=7)
     reason = forms.CharField(label=_("Reason (the person is told)"), required=False, max_length=255)
+
+
+class GrantBadgeForm(forms.Form):
+    badge = forms.ModelChoiceField(label=_("Badge"), queryset=None)
+    reason = forms.CharField(label=_("Why (shown in the moderation log)"), required=False, max_length=255)
+
+    def __init__(self, *args, **kwargs):
+        from .models import Badge
+
+        super().__init__(*args, **kwargs)
+        self.fields["badge"].queryset = Badge.objects.filter(is_active=True)

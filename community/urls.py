@@ -27,5 +27,6 @@ urlpatterns = [
     path("p/<int:pk>/moderate/", views.moderate_post, name="moderate_post"),
     path("u/<slug:handle>/", views.profile, name="profile"),
     path("u/<slug:handle>/sanction/", views.sanction, name="sanction"),
+    path("u/<slug:handle>/badge/", views.grant_badge, name="grant_badge"),
     path("<slug:view>/", views.topic_list, name="list"),
 ]

@@ -21,6 +21,7 @@ from .forms import (
     AcceptForm,
     EditForm,
     FlagForm,
+    GrantBadgeForm,
     ModeratePostForm,
     ModerateTopicForm,
     ReplyForm,
@@ -558,6 +559,7 @@ def profile(request, handle):
     context["level_name"] = services.reputation_level(context["reputation"])
     context["can_moderate"] = access.can_moderate(request.user)
     context["sanction_form"] = SanctionForm() if context["can_moderate"] else None
+    context["badge_form"] = GrantBadgeForm() if context["can_moderate"] else None
     return render(request, "community/profile.html", context)
 
 
@@ -577,6 +579,30 @@ def sanction(request, handle):
             messages.success(request, _("Saved."))
     else:
         messages.error(request, _("Check the action and the number of days."))
+    return redirect(profile.get_absolute_url())
+
+
+@login_required
+@require_POST
+def grant_badge(request, handle):
+    profile = get_object_or_404(CommunityProfile.objects.select_related("user"), handle=handle)
+    if not access.can_moderate(request.user):
+        raise Http404
+    form = GrantBadgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a badge."))
+    else:
+        try:
+            award = services.grant_badge(
+                badge=form.cleaned_data["badge"],
+                user=profile.user,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.CommunityError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Badge granted.") if award else _("They already have this badge."))
     return redirect(profile.get_absolute_url())
 
 

@@ -84,3 +84,40 @@ def test_ask_answer_accept_and_moderate(browser, live_site, screenshot):
     mod.get_by_text("Nothing waits for a moderator.").wait_for()
     ask.goto(topic_url)
     assert ask.locator(".post__body", has_text="printers.example.com").count() == 1
+
+
+def test_hostile_posts_run_nothing_in_the_browser(browser, live_site):
+    """What people write is shown as text or harmless markup: no script, handler or link runs."""
+    from community import services
+    from community.models import Category
+    from tests.community.conftest import forget_limits, trusted
+    from tests.community.test_pages import HOSTILE
+
+    category = Category.objects.create(name="Router questions", slug="router")
+    author = trusted(UserFactory(display_name="Eve Hostile"))
+    topic = services.start_topic(
+        category=category,
+        author=author,
+        title="<script>window.__pwned=1</script> title",
+        body='<img src=x onerror="window.__pwned=1">',
+    )
+    for body in [*HOSTILE, '<a href="javascript:window.__pwned=1">click</a>', "[x](javascript:window.__pwned=1)"]:
+        forget_limits()
+        services.reply(topic=topic, author=author, body=body)
+    reader = UserFactory()
+    page = sign_in(browser, live_site.url, reader)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(live_site.url + topic.get_absolute_url())
+    page.get_by_role("heading", level=1).wait_for()
+    for link in page.locator(".post__body a").all():
+        href = link.get_attribute("href") or ""
+        assert not href.lower().startswith(("javascript:", "data:")), href
+        if href.startswith("http"):
+            continue
+        link.click(no_wait_after=True, timeout=2_000)
+        page.goto(live_site.url + topic.get_absolute_url())
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    assert page.locator(".post__body script, .post__body svg, .post__body iframe, [onerror], [onload]").count() == 0
+    assert "<script>window.__pwned=1</script> title" in page.locator("h1").inner_text()

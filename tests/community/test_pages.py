@@ -262,6 +262,14 @@ def test_watch_settings_and_sanctions_from_the_pages(client, site, question, ask
     client = signed_in(client, moderator)
     client.post(reverse("community:sanction", args=[handle]), {"kind": "silence", "days": 3, "reason": "Cool down"})
     assert services.profile_for(type(helper).objects.get(pk=helper.pk)).is_silenced()
+    from community.models import Badge, BadgeAward
+
+    helpful = Badge.objects.get(slug="helpful")
+    client.post(reverse("community:grant_badge", args=[handle]), {"badge": helpful.pk, "reason": "Great guides"})
+    assert BadgeAward.objects.get(user=helper, badge=helpful).awarded_by == moderator
+    assert client.post(reverse("community:grant_badge", args=[handle]), {"badge": "x"}).status_code == 302
+    client = signed_in(client, asker)
+    assert client.post(reverse("community:grant_badge", args=[handle]), {"badge": helpful.pk}).status_code == 404
 
 
 def test_profiles_show_reputation_badges_and_posts_and_the_leaderboard_ranks(client, site, question, asker, helper):
