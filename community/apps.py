@@ -23,3 +23,10 @@ class CommunityConfig(AppConfig):
         post_delete.connect(forget, sender=Category, dispatch_uid="community_category_deleted")
         post_save.connect(forget, sender=Category, dispatch_uid="community_category_saved")
         register_generation("/community/", generation)
+
+        from tickets.selectors import CUSTOMER_PANEL_SECTIONS
+
+        from .selectors import desk_section
+
+        if desk_section not in CUSTOMER_PANEL_SECTIONS:
+            CUSTOMER_PANEL_SECTIONS.append(desk_section)

@@ -216,3 +216,26 @@ def moderation_queue(user):
     if ids is not None:
         queryset = queryset.filter(topic__category_id__in=ids)
     return queryset
+
+
+def desk_section(person):
+    """What the support desk shows of a customer's community life (registered in apps.py)."""
+    from tickets.selectors import PanelSection
+
+    profile = CommunityProfile.objects.filter(user=person).first()
+    if profile is None:
+        return None
+    recent = list(
+        Topic.objects.listed().filter(author=person).order_by("-created_at").values_list("title", flat=True)[:3]
+    )
+    lines = (
+        _("Trust level %(level)s · %(points)s reputation")
+        % {"level": profile.trust_level, "points": profile.reputation},
+        ngettext("%(count)s post", "%(count)s posts", profile.post_count) % {"count": profile.post_count},
+        ngettext("%(count)s accepted solution", "%(count)s accepted solutions", profile.accepted_count)
+        % {"count": profile.accepted_count},
+        *[_("Asked: %(title)s") % {"title": title} for title in recent],
+    )
+    return PanelSection(
+        title=_("Community"), lines=lines, link_label=_("Community profile"), link_url=profile.get_absolute_url()
+    )

@@ -239,6 +239,19 @@ def desk_page(ticket: Ticket, *, now: datetime | None = None) -> dict:
     }
 
 
+#: Other apps add what they know about a customer to the desk's panel without support importing
+#: them: each is called with the person and returns a `PanelSection` or None.
+CUSTOMER_PANEL_SECTIONS: list = []
+
+
+@dataclass(frozen=True)
+class PanelSection:
+    title: str
+    lines: tuple[str, ...]
+    link_label: str = ""
+    link_url: str = ""
+
+
 def customer_panel(ticket: Ticket) -> dict:
     """The customer beside the request: other requests, membership."""
     from portal.membership.entitlements import support_entitlement
@@ -255,6 +268,7 @@ def customer_panel(ticket: Ticket) -> dict:
         "other_requests": others,
         "other_count": Ticket.objects.filter(requester=requester).exclude(pk=ticket.pk).count(),
         "entitlement": support_entitlement(requester),
+        "sections": [section for section in (provider(requester) for provider in CUSTOMER_PANEL_SECTIONS) if section],
     }
 
 

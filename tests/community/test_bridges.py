@@ -42,6 +42,9 @@ def test_an_agent_passes_a_topic_to_support_for_its_author(client, site, questio
     question.refresh_from_db()
     assert question.support_request == ticket.reference
     assert ModerationLogEntry.objects.filter(action=ModerationAction.ESCALATE, detail=ticket.reference).exists()
+    # The desk shows the customer's community life beside the request.
+    desk = client.get(response["Location"]).content.decode()
+    assert "Community profile" in desk and "Trust level 2" in desk
     # Once only; and the author sees where it went.
     with pytest.raises(services.CommunityError, match="already"):
         bridges.escalate_to_support(topic=question, actor=agent, topic_url="/")
