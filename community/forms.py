@@ -23,6 +23,9 @@ class HoneypotMixin(forms.Form):
         return ""
 
 
+IMAGE_HELP = _("PNG, JPEG, GIF or WebP, at most 5 MB. It is added at the end of your post.")
+
+
 class TopicForm(HoneypotMixin):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(), empty_label=None)
     title = forms.CharField(
@@ -34,11 +37,12 @@ class TopicForm(HoneypotMixin):
     body = forms.CharField(
         label=_("Your post"), max_length=MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 10}), help_text=MARKDOWN_HELP
     )
+    image = forms.FileField(label=_("Add an image"), required=False, help_text=IMAGE_HELP)
     tags = forms.CharField(
         label=_("Tags"), required=False, max_length=200, help_text=_("Up to five words, separated by commas.")
     )
 
-    field_order = ["category", "title", "body", "tags", "website"]
+    field_order = ["category", "title", "body", "image", "tags", "website"]
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,6 +56,7 @@ class ReplyForm(HoneypotMixin):
     body = forms.CharField(
         label=_("Your reply"), max_length=MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 6}), help_text=MARKDOWN_HELP
     )
+    image = forms.FileField(label=_("Add an image"), required=False, help_text=IMAGE_HELP)
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 

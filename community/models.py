@@ -4,6 +4,9 @@ Topics and posts are ordinary models (user content, not pages) changed only thro
 `community.services`, which keep the denormalised counters and write the moderation log.
 """
 
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +18,8 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+from portal.uploads import PrivateStorage
 
 from .choices import (
     Audience,
@@ -31,6 +36,13 @@ from .choices import (
 )
 
 User = settings.AUTH_USER_MODEL
+private_storage = PrivateStorage()
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
 RESERVED_SLUGS = frozenset({"reply", "accept", "watch", "moderate"})
 
 
@@ -498,3 +510,30 @@ class CommunitySettings(BaseGenericSetting):
             },
             4: {"accepted_count": self.tl4_accepted, "flags_upheld": self.tl4_flags_upheld},
         }
+
+
+def image_path(instance, filename: str) -> str:
+    # A random name on disk; the address carries the token, never the path.
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"community/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class PostImage(models.Model):
+    """An image someone uploaded to show in a post. Checked by content; served only by a view."""
+
+    uploader = models.ForeignKey(User, on_delete=models.CASCADE, related_name="community_images")
+    token = models.CharField(max_length=32, unique=True, default=_token, editable=False)
+    file = models.FileField(max_length=200, storage=private_storage, upload_to=image_path)
+    name = models.CharField(max_length=150)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:image", kwargs={"token": self.token, "name": self.name})

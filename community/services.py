@@ -38,6 +38,7 @@ from .models import (
     Flag,
     ModerationLogEntry,
     Post,
+    PostImage,
     PostRevision,
     PostVote,
     SuggestionOpened,
@@ -56,7 +57,8 @@ POINTS = {
 DOWNVOTE_POINTS = -2
 REPUTATION_PREFIX = "community:"
 #: Actions a person may take per window: (count, seconds).
-RATE_LIMITS = {"post": (10, 600), "flag": (10, 3600), "vote": (60, 600)}
+RATE_LIMITS = {"post": (10, 600), "flag": (10, 3600), "vote": (60, 600), "image": (20, 3600)}
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
 VIEW_FLUSH_EVERY = 10
 MAX_TAGS = 5
 
@@ -1032,3 +1034,33 @@ def record_suggestion_opened(*, session_key: str, user, query: str, title: str, 
         url=url[:500],
         kind=kind[:20],
     )
+
+
+# --- Images ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def upload_image(*, uploader, upload) -> PostImage:
+    """Keep an image for a post: a raster image checked by its bytes, at most IMAGE_MAX_BYTES."""
+    from django.core.exceptions import ValidationError
+
+    from portal.uploads import IMAGES, check_upload
+
+    profile = profile_for(uploader)
+    if profile.is_silenced():
+        raise CommunityError(_("You cannot post now."))
+    try:
+        checked = check_upload(upload, max_bytes=IMAGE_MAX_BYTES, allowed=IMAGES)
+    except ValidationError as error:
+        raise CommunityError(" ".join(error.messages)) from None
+    _rate_limit(uploader, "image")
+    image = PostImage(uploader=uploader, name=checked.name, content_type=checked.content_type, size=checked.size)
+    image.file.save(checked.name, checked.upload, save=False)
+    image.save()
+    return image
+
+
+def with_image(body: str, image: PostImage) -> str:
+    """The post's Markdown with the image shown at its end."""
+    alt = image.name.rsplit(".", 1)[0].replace("[", "").replace("]", "")
+    return f"{body.rstrip()}\n\n![{alt}]({image.get_absolute_url()})"

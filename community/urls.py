@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.new_topic, name="new"),
     path("opened/", views.opened_suggestion, name="opened"),
     path("leaderboard/", views.leaderboard, name="leaderboard"),
+    path("images/<str:token>/<str:name>", views.image, name="image"),
     path("c/<slug:slug>/", views.category_detail, name="category"),
     path("c/<slug:slug>/watch/", views.watch_category, name="watch_category"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),

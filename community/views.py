@@ -6,7 +6,7 @@ from itertools import pairwise
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,7 +30,7 @@ from .forms import (
     VoteForm,
     WatchForm,
 )
-from .models import Category, CommunityProfile, Post, Topic, Watch
+from .models import Category, CommunityProfile, Post, PostImage, Topic, Watch
 from .signals import similar_content
 
 
@@ -265,7 +265,7 @@ def new_topic(request):
     wanted = request.GET.get("category")
     if wanted:
         initial["category"] = next((c.pk for c in categories if c.slug == wanted), None)
-    form = TopicForm(request.POST or None, categories=categories, initial=initial)
+    form = TopicForm(request.POST or None, request.FILES or None, categories=categories, initial=initial)
     preview = suggestions = None
     status = 200
     if request.method == "POST":
@@ -276,11 +276,12 @@ def new_topic(request):
             try:
                 if not request.session.session_key:
                     request.session.save()
+                body = _body_with_image(request.user, form.cleaned_data["body"], form.cleaned_data.get("image"))
                 topic = services.start_topic(
                     category=form.cleaned_data["category"],
                     author=request.user,
                     title=form.cleaned_data["title"],
-                    body=form.cleaned_data["body"],
+                    body=body,
                     tags=form.cleaned_data["tags"],
                     language=request.LANGUAGE_CODE,
                     session_key=request.session.session_key,
@@ -304,6 +305,29 @@ def new_topic(request):
     )
 
 
+def _body_with_image(user, body: str, upload) -> str:
+    """The post's text, with the uploaded image (if any) kept and shown at its end."""
+    if not upload:
+        return body
+    return services.with_image(body, services.upload_image(uploader=user, upload=upload))
+
+
+@require_GET
+def image(request, token, name):
+    """An image of a post, inline: checked as a raster image on upload, never sniffed as anything else."""
+    picture = get_object_or_404(PostImage, token=token)
+    try:
+        handle = picture.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=picture.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def _preview(user, body: str) -> str:
     from . import text
 
@@ -322,14 +346,15 @@ def _similar(request, title: str):
 @require_POST
 def reply(request, pk):
     topic = selectors.readable_topic(request.user, pk)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
         return _render_topic(request, topic, form, status=400)
     reply_to = None
     if form.cleaned_data.get("reply_to"):
         reply_to = Post.objects.filter(pk=form.cleaned_data["reply_to"], topic=topic).first()
     try:
-        post = services.reply(topic=topic, author=request.user, body=form.cleaned_data["body"], reply_to=reply_to)
+        body = _body_with_image(request.user, form.cleaned_data["body"], form.cleaned_data.get("image"))
+        post = services.reply(topic=topic, author=request.user, body=body, reply_to=reply_to)
     except services.CommunityError as error:
         form.add_error(None, str(error))
         return _render_topic(request, topic, form, status=400)

@@ -6,9 +6,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.uploads import ALLOWED, check_upload
+
 from .choices import Channel, CustomerStatusFilter, FieldKind, Impact, Priority, Status
 from .models import CannedResponse, Queue, RequestType, SupportSettings
-from .uploads import ALLOWED, check_upload
 
 MAX_SUBJECT = 200
 MAX_BODY = 20_000

@@ -11,12 +11,10 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -25,6 +23,8 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable
+
+from portal.uploads import PrivateStorage
 
 from . import sla
 from .choices import (
@@ -553,25 +553,7 @@ class Message(models.Model):
         return f"{self.ticket_id}: message {self.pk}"
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files that are never served by URL: only by a view that checks who asks."""
-
-    @cached_property
-    def base_location(self):
-        return settings.PORTAL_PRIVATE_ROOT
-
-    @cached_property
-    def base_url(self):
-        return None
-
-    def _clear_cached_properties(self, setting, **kwargs):
-        if setting == "PORTAL_PRIVATE_ROOT":
-            self.__dict__.pop("base_location", None)
-            self.__dict__.pop("location", None)
-        super()._clear_cached_properties(setting, **kwargs)
-
-
-private_storage = PrivateStorage()
+private_storage = PrivateStorage()  # the class lives in portal.uploads; migrations name it here
 
 
 def attachment_path(instance, filename: str) -> str:

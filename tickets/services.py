@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from portal.markdown import render_markdown
 from portal.membership.entitlements import support_entitlement
+from portal.uploads import CheckedFile
 
 from .choices import IMPACT_PRIORITY, AlertKind, Channel, EventKind, Priority, SLATarget, Status
 from .clocks import earliest_due, ticket_clocks
@@ -33,7 +34,6 @@ from .models import (
     TicketEvent,
 )
 from .querysets import cc_cache_key
-from .uploads import CheckedFile
 
 SEQUENCE_NAME = "support-request"
 

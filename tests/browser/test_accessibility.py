@@ -74,9 +74,9 @@ def build_help_centre() -> None:
 
 def build_support_pages(user) -> list[str]:
     """A request with a reply and a file, so the support pages have everything to render."""
+    from portal.uploads import check_upload
     from tests.tickets.conftest import png
     from tickets import services
-    from tickets.uploads import check_upload
 
     from .support import build_support
 

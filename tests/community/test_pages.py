@@ -432,3 +432,30 @@ def test_a_customer_can_sign_in_and_post(client, site, questions):
     response = client.post("/community/new/", {"category": questions.pk, "title": "My first one", "body": "Hi"})
     assert response.status_code == 302
     assert Category.objects.get(pk=questions.pk).topic_count == 0  # held for a moderator
+
+
+# --- Images ------------------------------------------------------------------------------------
+
+
+def test_an_image_uploaded_with_a_reply_is_shown_inline_and_checked_by_its_bytes(client, site, question, helper):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.tickets.conftest import png
+
+    client = signed_in(client, helper)
+    url = reverse("community:reply", args=[question.pk])
+    response = client.post(url, {"body": "Here is the screen", "image": png("settings screen.png")})
+    assert response.status_code == 302
+    post = Post.objects.get(body_source__startswith="Here is the screen")
+    src = re.search(r'<img src="([^"]+)"', post.body_html).group(1)
+    assert src.startswith("/community/images/")
+    image = client.get(src)
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    assert image["X-Content-Type-Options"] == "nosniff" and "sandbox" in image["Content-Security-Policy"]
+    assert b"".join(image.streaming_content).startswith(b"\x89PNG")
+    assert client.get("/community/images/nonsense/x.png").status_code == 404
+    # Not an image, whatever its name says; an SVG is refused outright.
+    for name, content in (("fake.png", b"<html>not a png</html>"), ("logo.svg", b"<svg onload='x'></svg>")):
+        response = client.post(url, {"body": "Look", "image": SimpleUploadedFile(name, content)})
+        assert response.status_code == 400 and "form-errors" in response.content.decode()
+    assert Post.objects.filter(body_source="Look").count() == 0

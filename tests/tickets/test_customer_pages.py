@@ -140,7 +140,7 @@ def test_empty_reply_and_reply_to_closed_request(site, customer_client, customer
 
 def test_internal_notes_and_their_files_stay_internal(site, customer_client, customer, make_ticket, agent):
     ticket = make_ticket(customer)
-    from tickets.uploads import check_upload
+    from portal.uploads import check_upload
 
     services.add_agent_reply(
         ticket=ticket,
@@ -157,7 +157,7 @@ def test_internal_notes_and_their_files_stay_internal(site, customer_client, cus
 
 
 def test_attachments_download_as_files(site, customer_client, customer, make_ticket):
-    from tickets.uploads import check_upload
+    from portal.uploads import check_upload
 
     ticket = make_ticket(customer, files=[check_upload(png(), max_bytes=10**6)])
     attachment = ticket.attachments.get()
@@ -187,7 +187,7 @@ def others(db):
 
 @pytest.mark.parametrize("who", ["stranger", "colleague", "moderator", "agent", "editor", "admin"])
 def test_nobody_else_sees_or_downloads_a_request(site, client, customer, make_ticket, others, who):
-    from tickets.uploads import check_upload
+    from portal.uploads import check_upload
 
     ticket = make_ticket(customer, files=[check_upload(png(), max_bytes=10**6)])
     attachment = ticket.attachments.get()
@@ -295,7 +295,7 @@ def test_list_query_count_is_constant(site, client, customer, make_ticket, djang
 
 
 def test_detail_query_count_is_constant(site, client, customer, make_ticket, agent, django_assert_num_queries):
-    from tickets.uploads import check_upload
+    from portal.uploads import check_upload
 
     client.force_login(customer)
     ticket = make_ticket(customer)

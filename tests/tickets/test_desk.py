@@ -214,7 +214,7 @@ def test_customer_panel_shows_other_requests_and_membership(site, agent_client, 
 
 
 def test_request_page_query_count_is_constant(site, agent_client, agent, make_ticket, django_assert_num_queries):
-    from tickets.uploads import check_upload
+    from portal.uploads import check_upload
 
     from .conftest import png
 

@@ -3,13 +3,18 @@
 A file is accepted when its size is within the limit and what its bytes say it is (read with
 `filetype`, which knows the signatures of common formats) is on the allow-list *and* agrees
 with its extension. Plain text has no signature: it must decode as UTF-8 without NUL bytes.
+Accepted files are kept in private storage and only ever served by a view that decides who may
+have them and how (support attachments as downloads, community images inline).
 """
 
 from dataclasses import dataclass
 from pathlib import PurePath
 
 import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.utils.functional import cached_property
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -28,6 +33,8 @@ ALLOWED = {
     "json": "application/json",
 }
 TEXT_TYPES = {"text/plain", "text/csv", "application/json"}
+#: Raster images only: an SVG can carry script.
+IMAGES = {extension: kind for extension, kind in ALLOWED.items() if kind.startswith("image/")}
 SNIFF_BYTES = 8192
 
 
@@ -39,8 +46,9 @@ class CheckedFile:
     size: int
 
 
-def check_upload(upload, *, max_bytes: int) -> CheckedFile:
+def check_upload(upload, *, max_bytes: int, allowed: dict[str, str] | None = None) -> CheckedFile:
     """Return the file with a safe name and its real type, or raise ValidationError saying why."""
+    allowed = ALLOWED if allowed is None else allowed
     original = PurePath(upload.name or "").name
     if upload.size > max_bytes:
         raise ValidationError(
@@ -49,11 +57,11 @@ def check_upload(upload, *, max_bytes: int) -> CheckedFile:
     if upload.size == 0:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": original})
     extension = PurePath(original).suffix.lower().lstrip(".")
-    expected = ALLOWED.get(extension)
+    expected = allowed.get(extension)
     if expected is None:
         raise ValidationError(
             _("“%(name)s”: files of this type are not accepted. Allowed: %(allowed)s.")
-            % {"name": original, "allowed": ", ".join(sorted(ALLOWED))}
+            % {"name": original, "allowed": ", ".join(sorted(allowed))}
         )
     upload.seek(0)
     head = upload.read(SNIFF_BYTES)
@@ -79,3 +87,21 @@ def _decodes(head: bytes) -> bool:
         # The sample may end in the middle of a character: only a bad byte before the end counts.
         return exc.start >= len(head) - 3
     return True
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files that are never served by URL: only by a view that checks who asks."""
+
+    @cached_property
+    def base_location(self):
+        return settings.PORTAL_PRIVATE_ROOT
+
+    @cached_property
+    def base_url(self):
+        return None
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        if setting == "PORTAL_PRIVATE_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+        super()._clear_cached_properties(setting, **kwargs)
