@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from portal.membership import points as ledger
 from portal.notifications.services import notify
@@ -1002,11 +1002,11 @@ def grant_badge(*, badge: Badge, user, actor, reason: str = "") -> BadgeAward | 
 
 #: (minimum reputation, name) from the top: what a profile shows beside the number.
 REPUTATION_LEVELS = (
-    (1500, _lazy("Guru")),
-    (500, _lazy("Expert")),
-    (150, _lazy("Helper")),
-    (30, _lazy("Contributor")),
-    (0, _lazy("Newcomer")),
+    (1500, gettext_lazy("Guru")),
+    (500, gettext_lazy("Expert")),
+    (150, gettext_lazy("Helper")),
+    (30, gettext_lazy("Contributor")),
+    (0, gettext_lazy("Newcomer")),
 )
 
 
