@@ -56,7 +56,11 @@ def promote_to_article(*, topic: Topic, actor):
     """Turn the accepted answer into a draft help article in the product's knowledge base."""
     from knowledge_base.services import draft_article, knowledge_base_for
 
-    topic = Topic.objects.select_for_update().select_related("category", "accepted_post__author").get(pk=topic.pk)
+    topic = (
+        Topic.objects.select_for_update(of=("self",))
+        .select_related("category", "accepted_post__author")
+        .get(pk=topic.pk)
+    )
     answer = topic.accepted_post
     if answer is None or answer.state != PostState.PUBLISHED:
         raise CommunityError(_("Only a topic with an accepted solution can become an article."))

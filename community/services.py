@@ -331,7 +331,7 @@ def start_topic(
 def reply(*, topic: Topic, author, body: str, reply_to: Post | None = None, now: datetime | None = None) -> Post:
     """Add a reply. Locked topics take replies from moderators only."""
     now = now or timezone.now()
-    topic = Topic.objects.select_for_update().select_related("category").get(pk=topic.pk)
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("category").get(pk=topic.pk)
     if not topic.is_listed:
         raise CommunityError(_("This topic is not open for replies."))
     if topic.is_locked and not access.can_moderate(author, topic.category):
@@ -502,7 +502,7 @@ def _notify_moderators(post_id: int) -> None:
 def edit_post(*, post: Post, editor, body: str, title: str | None = None, now: datetime | None = None) -> Post:
     """Change a post's text (and the topic title for an opening post), keeping the old text."""
     now = now or timezone.now()
-    post = Post.objects.select_for_update().select_related("topic__category").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("topic__category").get(pk=post.pk)
     topic = post.topic
     moderator = access.can_moderate(editor, topic.category)
     if post.author_id != editor.pk and not moderator:
@@ -550,7 +550,7 @@ def delete_post(*, post: Post, actor, now: datetime | None = None) -> None:
     """Authors delete their own post within the window; moderators any time. Deleting the opening
     post deletes the topic."""
     now = now or timezone.now()
-    post = Post.objects.select_for_update().select_related("topic__category").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("topic__category").get(pk=post.pk)
     moderator = access.can_moderate(actor, post.topic.category)
     if not moderator:
         if post.author_id != actor.pk:
@@ -610,7 +610,7 @@ def vote(*, post: Post, user, value: int) -> int:
     """Set the person's vote on a post to +1, -1 or 0 (withdrawn). Returns the post's new score."""
     if value not in (-1, 0, 1):
         raise CommunityError(_("Unknown vote."))
-    post = Post.objects.select_for_update().select_related("topic__category", "author").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("topic__category", "author").get(pk=post.pk)
     if not access.can_read(user, post.topic.category) or post.state != PostState.PUBLISHED:
         raise CommunityError(_("This post cannot be voted on."))
     if post.author_id == user.pk:
@@ -651,7 +651,7 @@ def vote(*, post: Post, user, value: int) -> int:
 @transaction.atomic
 def accept_solution(*, topic: Topic, post: Post | None, actor, now: datetime | None = None) -> Topic:
     """Mark a reply as the accepted solution (or clear it with post=None). Asker or moderators."""
-    topic = Topic.objects.select_for_update().select_related("category").get(pk=topic.pk)
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("category").get(pk=topic.pk)
     if not topic.category.is_questions:
         raise CommunityError(_("Only questions have accepted solutions."))
     if actor.pk != topic.author_id and not access.can_moderate(actor, topic.category):
@@ -704,7 +704,7 @@ def _notify_accepted(post_id: int) -> None:
 
 @transaction.atomic
 def set_idea_status(*, topic: Topic, actor, status: str) -> Topic:
-    topic = Topic.objects.select_for_update().select_related("category").get(pk=topic.pk)
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("category").get(pk=topic.pk)
     if not topic.category.is_ideas:
         raise CommunityError(_("Only ideas have a status."))
     if not access.is_staff(actor):
@@ -755,7 +755,7 @@ def set_watch(*, user, level: str, topic: Topic | None = None, category: Categor
 @transaction.atomic
 def flag_post(*, post: Post, flagger, reason: str, note: str = "") -> Flag:
     """Report a post. Enough flags from trusted people hide it until a moderator looks."""
-    post = Post.objects.select_for_update().select_related("topic__category").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("topic__category").get(pk=post.pk)
     if not access.can_read(flagger, post.topic.category) or post.state != PostState.PUBLISHED:
         raise CommunityError(_("This post cannot be flagged."))
     if post.author_id == flagger.pk:
@@ -782,7 +782,7 @@ def _moderator_check(actor, category: Category) -> None:
 @transaction.atomic
 def approve_post(*, post: Post, actor, now: datetime | None = None) -> Post:
     now = now or timezone.now()
-    post = Post.objects.select_for_update().select_related("topic__category", "author").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("topic__category", "author").get(pk=post.pk)
     _moderator_check(actor, post.topic.category)
     if post.state not in (PostState.PENDING, PostState.HIDDEN):
         return post
@@ -806,7 +806,7 @@ def approve_post(*, post: Post, actor, now: datetime | None = None) -> Post:
 def hide_post(*, post: Post, actor, reason: str = "", uphold_flags: bool = True, now: datetime | None = None) -> Post:
     """Take a post out of view (a pending one is rejected). Open flags on it are upheld."""
     now = now or timezone.now()
-    post = Post.objects.select_for_update().select_related("topic__category", "author").get(pk=post.pk)
+    post = Post.objects.select_for_update(of=("self",)).select_related("topic__category", "author").get(pk=post.pk)
     _moderator_check(actor, post.topic.category)
     action = ModerationAction.REJECT if post.state == PostState.PENDING else ModerationAction.HIDE
     if post.state in (PostState.PUBLISHED, PostState.PENDING):
@@ -839,7 +839,7 @@ def dismiss_flags(*, post: Post, actor, now: datetime | None = None) -> int:
 def set_topic_flag(
     *, topic: Topic, actor, locked: bool | None = None, pinned: bool | None = None, reason: str = ""
 ) -> Topic:
-    topic = Topic.objects.select_for_update().select_related("category").get(pk=topic.pk)
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("category").get(pk=topic.pk)
     _moderator_check(actor, topic.category)
     _shown_differently()
     if locked is not None and topic.is_locked != locked:
@@ -855,7 +855,7 @@ def set_topic_flag(
 
 @transaction.atomic
 def move_topic(*, topic: Topic, actor, category: Category, reason: str = "") -> Topic:
-    topic = Topic.objects.select_for_update().select_related("category").get(pk=topic.pk)
+    topic = Topic.objects.select_for_update(of=("self",)).select_related("category").get(pk=topic.pk)
     _moderator_check(actor, topic.category)
     _moderator_check(actor, category)
     if topic.category_id == category.pk:
@@ -882,7 +882,8 @@ def merge_topics(*, source: Topic, target: Topic, actor, reason: str = "") -> To
     if source.pk == target.pk:
         raise CommunityError(_("A topic cannot be merged into itself."))
     source, target = (
-        Topic.objects.select_for_update().select_related("category").get(pk=pk) for pk in (source.pk, target.pk)
+        Topic.objects.select_for_update(of=("self",)).select_related("category").get(pk=pk)
+        for pk in (source.pk, target.pk)
     )
     _moderator_check(actor, source.category)
     _moderator_check(actor, target.category)
