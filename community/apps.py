@@ -24,7 +24,12 @@ class CommunityConfig(AppConfig):
         post_save.connect(forget, sender=Category, dispatch_uid="community_category_saved")
         register_generation("/community/", generation)
 
+        from portal.membership.points import register_reasons
         from tickets.selectors import CUSTOMER_PANEL_SECTIONS
+
+        from .choices import PointsReason
+
+        register_reasons(PointsReason)
 
         from .selectors import desk_section
 

@@ -111,6 +111,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "membership.change_subscription",
         "membership.view_subscription",
         *[
+            f"membership.{action}_{model}"
+            for model in ("tier", "benefit")
+            for action in ("add", "change", "delete", "view")
+        ],
+        *[
             f"tickets.{action}_{model}"
             for model in ("businesscalendar", "queue", "requesttype", "slapolicy", "cannedresponse")
             for action in ("add", "change", "delete", "view")

@@ -231,8 +231,10 @@ def seed_demo() -> tuple[list[Site], list[User], str]:
         customer=by_email["customer@example.com"],
     )
     from community.demo import seed_community
+    from portal.membership.demo import seed_membership
 
     seed_community()
+    seed_membership()
     # Demo content is written in bulk; index all of it in one go rather than page by page.
     from portal.search import service
 

@@ -9,8 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
 
-from .choices import SubscriptionStatus
+from .choices import RedeemBy, SubscriptionStatus
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -109,3 +110,127 @@ class PointsEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Points entries are never deleted; append a correction instead.")
+
+
+class Tier(models.Model):
+    """A member level (Basic, Silver, Gold) reached by points over the last 12 months and/or tenure."""
+
+    name = models.CharField(_("name"), max_length=60)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), default=0, help_text=_("Higher ranks are better tiers."))
+    min_points = models.PositiveIntegerField(_("points in the last 12 months"), default=0)
+    min_tenure_days = models.PositiveIntegerField(_("days since joining"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldPanel("rank"),
+        FieldPanel("min_points"),
+        FieldPanel("min_tenure_days"),
+        FieldPanel("description"),
+    ]
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BenefitQuerySet(models.QuerySet):
+    def current(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(is_active=True).filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=today),
+            Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        )
+
+
+class Benefit(models.Model):
+    """Something members of a tier (or better) may have: a code from a pool, a link, or a way to ask."""
+
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"))
+    tier = models.ForeignKey(
+        Tier,
+        verbose_name=_("from tier"),
+        on_delete=models.PROTECT,
+        related_name="benefits",
+        help_text=_("Members of this tier and the tiers above it see the benefit."),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    redeem_by = models.CharField(_("how to redeem"), max_length=10, choices=RedeemBy.choices, default=RedeemBy.CODE)
+    link = models.URLField(_("link"), blank=True)
+    contact_text = models.CharField(_("how to ask for it"), max_length=255, blank=True)
+    limit_per_member = models.PositiveSmallIntegerField(_("times a member may redeem it"), default=1)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    objects = BenefitQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("description"),
+        FieldPanel("tier"),
+        FieldPanel("valid_from"),
+        FieldPanel("valid_until"),
+        FieldPanel("redeem_by"),
+        FieldPanel("link"),
+        FieldPanel("contact_text"),
+        FieldPanel("limit_per_member"),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        ordering = ["tier__rank", "title"]
+        verbose_name = _("benefit")
+        verbose_name_plural = _("benefits")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.redeem_by == RedeemBy.LINK and not self.link:
+            raise ValidationError({"link": _("Give the link members follow.")})
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The end is before the start.")})
+
+
+class BenefitCode(models.Model):
+    """One code of a benefit's pool, handed to exactly one member."""
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(_("code"), max_length=100)
+    redeemed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["benefit", "code"], name="membership_code_once_per_benefit")]
+        indexes = [models.Index(fields=["benefit", "redeemed_by"], name="membership_code_free")]
+
+    def __str__(self) -> str:
+        return f"{self.benefit_id}: {self.code}"
+
+
+class Redemption(models.Model):
+    """A member took a benefit (with the code they were given, when there was one)."""
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.PROTECT, related_name="redemptions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="redemptions")
+    code = models.OneToOneField(BenefitCode, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.benefit_id}"

@@ -17,6 +17,17 @@ from django.utils import timezone
 
 from .models import PointsEntry
 
+#: reason code → its label: apps that give points register their reasons (TextChoices) here.
+REASONS: dict[str, object] = {}
+
+
+def register_reasons(choices) -> None:
+    REASONS.update({member.value: member.label for member in choices})
+
+
+def reason_label(reason: str) -> str:
+    return str(REASONS.get(reason, reason))
+
 
 @dataclass(frozen=True)
 class LeaderboardRow:

@@ -24,6 +24,7 @@ SIGNED_IN_PAGES = [
     "/me/",
     "/me/profile/",
     "/me/notifications/",
+    "/me/benefits/",
     "/accounts/email/",
     "/accounts/password/change/",
     "/accounts/2fa/",
