@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -313,3 +314,32 @@ def log_request(request):
     return TemplateResponse(
         request, "tickets/desk/log_request.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@agent_required
+def inbound_list(request):
+    """Incoming e-mail: quarantined first, with why, and a retry."""
+    from .inbound import quarantined
+    from .models import InboundEmail
+
+    status = request.GET.get("status", "quarantined")
+    emails = quarantined() if status == "quarantined" else InboundEmail.objects.all()
+    page = Paginator(emails.select_related("ticket").defer("raw"), 50).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "tickets/desk/inbound.html", {"page_obj": page, "status": status})
+
+
+@agent_required
+@require_POST
+def inbound_retry(request, pk):
+    from .inbound import retry
+    from .models import InboundEmail
+
+    inbound = InboundEmail.objects.filter(pk=pk).first()
+    if inbound is None:
+        raise Http404
+    result = retry(inbound)
+    messages.info(
+        request,
+        _("Processed again: %(status)s. %(reason)s") % {"status": result.get_status_display(), "reason": result.reason},
+    )
+    return redirect("tickets_desk:inbound")

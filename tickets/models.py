@@ -651,3 +651,72 @@ class Deflection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EmailDirection(models.TextChoices):
+    IN = "in", _("received")
+    OUT = "out", _("sent")
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed, will be retried")
+
+
+class TicketEmail(models.Model):
+    """One e-mail of a request's thread, by its Message-ID: what we sent, and what came in.
+
+    Outgoing rows are written before sending and marked sent after, so a failed send is retried
+    (`manage.py send_request_emails`) and the reply itself, stored already, is never lost."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="emails")
+    entry = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails")
+    message_id = models.CharField(max_length=255, unique=True)
+    direction = models.CharField(max_length=3, choices=EmailDirection.choices)
+    event = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.SENT)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="tickets_email_pending")]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class InboundStatus(models.TextChoices):
+    PROCESSED = "processed", _("processed")
+    IGNORED = "ignored", _("ignored (auto-reply, bounce or loop)")
+    QUARANTINED = "quarantined", _("quarantined")
+
+
+class InboundEmail(models.Model):
+    """Every message that reached us, kept as received. Quarantined ones wait for an admin."""
+
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    raw = models.BinaryField(_("message as received"))
+    sender = models.CharField(_("from"), max_length=255, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=InboundStatus.choices)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("incoming e-mail")
+        verbose_name_plural = _("incoming e-mail")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~Q(message_id=""), name="tickets_inbound_once_per_message_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender}: {self.subject}"

@@ -17,12 +17,14 @@ from portal.markdown import render_markdown
 from portal.membership.entitlements import support_entitlement
 from portal.uploads import CheckedFile
 
+from . import mail
 from .choices import IMPACT_PRIORITY, AlertKind, Channel, EventKind, Priority, SLATarget, Status
 from .clocks import earliest_due, ticket_clocks
 from .models import (
     AgentStatus,
     Attachment,
     Deflection,
+    EmailDirection,
     Message,
     Queue,
     ReferenceSequence,
@@ -31,6 +33,7 @@ from .models import (
     SLAPolicy,
     SupportSettings,
     Ticket,
+    TicketEmail,
     TicketEvent,
 )
 from .querysets import cc_cache_key
@@ -155,6 +158,7 @@ def _set_status(ticket: Ticket, status: str, *, actor, at: datetime) -> None:
 
 
 def _notify(recipients, *, ticket: Ticket, kind: str, title_for, agents: bool = True) -> None:
+    # Customers get the request's own threaded e-mail (tickets.mail); the centre only lists it.
     """Notify each recipient in their own language, after the commit (agents get the desk's address)."""
     from django.urls import reverse
 
@@ -171,7 +175,7 @@ def _notify(recipients, *, ticket: Ticket, kind: str, title_for, agents: bool = 
         # One notification call per language, not per person: the title is the only thing that differs.
         for language, group in by_language.items():
             with translation.override(language or None):
-                notify(recipients=group, kind=kind, title=title_for(), url=url)
+                notify(recipients=group, kind=kind, title=title_for(), url=url, email=agents)
 
     transaction.on_commit(send)
 
@@ -205,6 +209,7 @@ def open_ticket(
     cc: Iterable = (),
     follow_up_of: Ticket | None = None,
     session_key: str = "",
+    inbound_message_id: str = "",
     now: datetime | None = None,
 ) -> Ticket:
     """File a request: number it, derive priority and SLA policy, assign it, store files, tell people."""
@@ -259,6 +264,10 @@ def open_ticket(
     if session_key:
         Deflection.objects.filter(session_key=session_key, filed_ticket__isnull=True).update(filed_ticket=ticket)
     refresh_sla(ticket, now=now)
+    if channel == Channel.EMAIL and inbound_message_id:
+        TicketEmail.objects.create(ticket=ticket, message_id=inbound_message_id, direction=EmailDirection.IN)
+    if channel in (Channel.EMAIL, Channel.PORTAL):
+        mail.queue_email(ticket=ticket, event="received")
     reference = ticket.reference
     agents = [ticket.assignee] if ticket.assignee else list(request_type.queue.agents.filter(is_active=True))
     _notify(
@@ -272,7 +281,14 @@ def open_ticket(
 
 @transaction.atomic
 def add_customer_reply(
-    *, ticket: Ticket, author, body: str, files: Sequence[CheckedFile] = (), now: datetime | None = None
+    *,
+    ticket: Ticket,
+    author,
+    body: str,
+    files: Sequence[CheckedFile] = (),
+    channel: str = Channel.PORTAL,
+    inbound_message_id: str = "",
+    now: datetime | None = None,
 ) -> Ticket:
     """A customer writes on their request. Returns the request the reply landed on.
 
@@ -295,6 +311,8 @@ def add_customer_reply(
             fields=ticket.fields,
             files=files,
             follow_up_of=ticket,
+            channel=channel,
+            inbound_message_id=inbound_message_id,
             now=now,
         )
     message = Message.objects.create(
@@ -303,9 +321,13 @@ def add_customer_reply(
         from_customer=True,
         body_source=body,
         body_html=render_markdown(body),
-        channel=Channel.PORTAL,
+        channel=channel,
         created_at=now,
     )
+    if inbound_message_id:
+        TicketEmail.objects.create(
+            ticket=ticket, entry=message, message_id=inbound_message_id, direction=EmailDirection.IN
+        )
     _store_files(ticket, message, files, author)
     _event(ticket, EventKind.REPLY, actor=author, at=now)
     if ticket.status in (Status.WAITING_ON_CUSTOMER, Status.SOLVED, Status.ON_HOLD):
@@ -407,6 +429,8 @@ def add_agent_reply(
     internal: bool = False,
     status: str | None = None,
     files: Sequence[CheckedFile] = (),
+    channel: str = Channel.PORTAL,
+    inbound_message_id: str = "",
     now: datetime | None = None,
 ) -> Message:
     """An agent answers (public) or notes (internal). A public reply stops the reply clocks and,
@@ -423,9 +447,13 @@ def add_agent_reply(
         is_internal=internal,
         body_source=body,
         body_html=render_markdown(body),
-        channel=Channel.PORTAL,
+        channel=channel,
         created_at=now,
     )
+    if inbound_message_id:
+        TicketEmail.objects.create(
+            ticket=ticket, entry=message, message_id=inbound_message_id, direction=EmailDirection.IN
+        )
     _store_files(ticket, message, files, agent)
     _event(ticket, EventKind.NOTE if internal else EventKind.REPLY, actor=agent, at=now)
     fields = ["last_activity_at", "updated_at", "status", "solved_at", "closed_at"]
@@ -449,6 +477,7 @@ def add_agent_reply(
     Ticket.objects.filter(pk=ticket.pk).update(message_count=F("message_count") + (0 if internal else 1))
     refresh_sla(ticket, now=now)
     if not internal:
+        mail.queue_email(ticket=ticket, event="reply", entry=message)
         reference, status_now = ticket.reference, ticket.status
         _notify(
             _customer_side(ticket),
@@ -490,6 +519,8 @@ def update_ticket(
         if status in (Status.SOLVED, Status.CLOSED):
             ticket.awaiting_reply_since = None
             changed.append("awaiting_reply_since")
+        if status == Status.SOLVED:
+            mail.queue_email(ticket=ticket, event="solved")
     if priority and priority != ticket.priority:
         _event(ticket, EventKind.PRIORITY, actor=actor, old=ticket.priority, new=priority, at=now)
         ticket.priority = priority

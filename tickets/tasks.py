@@ -8,3 +8,10 @@ from . import services
 @task()
 def send_sla_alerts_task() -> int:
     return services.send_sla_alerts()
+
+
+@task()
+def send_request_email_task(*, email_id: int) -> bool:
+    from .mail import send_request_email
+
+    return send_request_email(email_id)

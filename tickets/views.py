@@ -7,22 +7,26 @@ validates with a form, calls one service and redirects.
 import hashlib
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from knowledge_base.selectors import product_names
 
 from . import permissions, selectors, services
 from .forms import CCForm, NewRequestForm, ReplyForm, RequestListForm
+from .inbound import ingest
 from .models import RequestType, SupportSettings
 
 REQUESTS_PER_PAGE = 20
@@ -302,3 +306,21 @@ def opened_suggestion(request):
         kind=request.GET.get("kind", "article"),
     )
     return redirect(target)
+
+
+@csrf_exempt  # mail services post raw messages with a shared secret, not a session
+@require_POST
+def inbound_email(request):
+    """A raw RFC 5322 message from a mail service, authenticated by PORTAL_INBOUND_SECRET."""
+    secret = settings.PORTAL_INBOUND_SECRET
+    if not secret:
+        raise Http404
+    given = request.headers.get("X-Portal-Inbound-Secret", "")
+    if not constant_time_compare(given, secret):
+        return JsonResponse({"error": "wrong or missing X-Portal-Inbound-Secret"}, status=403)
+    if not request.body:
+        return JsonResponse({"error": "empty message"}, status=400)
+    result = ingest(request.body)
+    return JsonResponse(
+        {"status": result.status, "reason": result.reason, "request": getattr(result.ticket, "reference", "")}
+    )

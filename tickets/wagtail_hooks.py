@@ -20,6 +20,8 @@ desk_urls = [
     path("<int:pk>/properties/", desk.properties, name="properties"),
     path("<int:pk>/merge/", desk.merge, name="merge"),
     path("<int:pk>/link/", desk.link, name="link"),
+    path("inbound/", desk.inbound_list, name="inbound"),
+    path("inbound/<int:pk>/retry/", desk.inbound_retry, name="inbound_retry"),
 ]
 
 
@@ -41,6 +43,11 @@ def register_support_menu():
         )
         for i, (view, label) in enumerate(desk.INBOX_TITLES.items())
     ]
+    items.append(
+        AgentMenuItem(
+            _("Incoming e-mail"), reverse("tickets_desk:inbound"), name="support-inbound", icon_name="mail", order=21
+        )
+    )
     items.append(
         AgentMenuItem(
             _("Log a phone or chat request"),

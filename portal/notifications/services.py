@@ -11,10 +11,13 @@ from .models import Notification, NotificationPreference
 
 
 @transaction.atomic
-def notify(*, recipients: Iterable, kind: str, title: str, url: str = "", body: str = "") -> list[Notification]:
+def notify(
+    *, recipients: Iterable, kind: str, title: str, url: str = "", body: str = "", email: bool = True
+) -> list[Notification]:
     """Create a notification for each recipient; e-mail those who want it, after commit.
 
-    `title` and `body` are already in the recipient's language or language-neutral.
+    `title` and `body` are already in the recipient's language or language-neutral. `email=False`
+    when the caller sends its own e-mail (support's threaded request e-mails).
     """
     recipients = list({user.pk: user for user in recipients if user.is_active}.values())
     created = Notification.objects.bulk_create(
@@ -25,7 +28,7 @@ def notify(*, recipients: Iterable, kind: str, title: str, url: str = "", body: 
         .exclude(email_frequency=EmailFrequency.IMMEDIATE)
         .values_list("user_id", flat=True)
     )
-    wants_email = {user.pk for user in recipients if user.email and user.pk not in quiet}
+    wants_email = {user.pk for user in recipients if email and user.email and user.pk not in quiet}
     for notification in created:
         if notification.recipient_id in wants_email:
             transaction.on_commit(lambda pk=notification.pk: _enqueue_email(pk))

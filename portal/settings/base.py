@@ -231,6 +231,15 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portal <support@example.com>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The support e-mail channel: the address customers write to (replies go to support+<token>@…),
+# the shared secret of the inbound HTTP endpoint, and an IMAP mailbox to fetch from.
+PORTAL_SUPPORT_ADDRESS = os.environ.get("PORTAL_SUPPORT_ADDRESS", "")
+PORTAL_INBOUND_SECRET = os.environ.get("PORTAL_INBOUND_SECRET", "")
+PORTAL_IMAP_HOST = os.environ.get("PORTAL_IMAP_HOST", "")
+PORTAL_IMAP_PORT = int(os.environ.get("PORTAL_IMAP_PORT", "993"))
+PORTAL_IMAP_USER = os.environ.get("PORTAL_IMAP_USER", "")
+PORTAL_IMAP_PASSWORD = os.environ.get("PORTAL_IMAP_PASSWORD", "")
+PORTAL_IMAP_FOLDER = os.environ.get("PORTAL_IMAP_FOLDER", "INBOX")
 
 # Search: Wagtail's database backend serves the embedded default.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")

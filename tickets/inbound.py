@@ -1,0 +1,375 @@
+"""E-mail in: one raw RFC 5322 message becomes a reply, a new request, or nothing — never lost.
+
+`ingest(raw)` keeps every message it is given (InboundEmail) and decides:
+
+- the same Message-ID again → the first one stands (nothing changes twice);
+- an auto-reply, a bounce, a list message or our own message coming back → ignored, never answered;
+- a reply to one of our e-mails (the signed reply address, In-Reply-To/References of the thread,
+  or `[SR-000123]` in the subject from someone on the request) → a reply on that request, from the
+  customer or, from an agent's address, the agent's public reply;
+- mail to a support address → a new request in that address's queue, the customer created
+  (unverified) when unknown;
+- anything else, or what cannot be read → quarantine, for an admin to look at and retry.
+"""
+
+import email
+import html
+import logging
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from portal.uploads import CheckedFile, check_upload
+
+from . import mail
+from .choices import Channel, Impact
+from .models import InboundEmail, InboundStatus, Queue, RequestType, Ticket, TicketEmail, parse_reference
+
+logger = logging.getLogger(__name__)
+
+REFERENCE_IN_SUBJECT = re.compile(r"\[(SR-\d{1,9})\]", re.IGNORECASE)
+#: Where the quoted earlier message starts in a reply, in the mail programs people use.
+QUOTE_STARTS = [
+    re.compile(r"^\s*On .{5,200}wrote:\s*$", re.IGNORECASE),  # Gmail, Apple Mail (English)
+    re.compile(
+        r"^\s*(Dana|Dne|Am|Le|El) .{5,200}(napisao|napisala|napisal\(a\)|napisal|schrieb|a écrit|escribió)\s*:?\s*$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^\s*-{2,}\s*(Original Message|Izvorna poruka|Originalno sporočilo|Ursprüngliche Nachricht)\s*-{2,}",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^\s*(From|Od|Von|De):\s.+", re.IGNORECASE),  # Outlook's header block
+    re.compile(r"^_{10,}\s*$"),  # Outlook's rule above the header block
+]
+SIGNATURE = re.compile(r"^-- ?$")
+SENT_FROM = re.compile(r"^\s*(Sent from my|Poslato sa mog|Poslano z mojega)\b", re.IGNORECASE)
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_SUBJECT = 200
+
+
+@dataclass
+class Parsed:
+    message_id: str
+    sender: str
+    sender_name: str
+    subject: str
+    recipients: list[str]
+    in_reply_to: list[str]
+    text: str
+    files: list[CheckedFile] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)
+
+
+class Unreadable(Exception):
+    pass
+
+
+def ingest(raw: bytes) -> InboundEmail:
+    """Take one message as received. Safe to call again with the same message."""
+    try:
+        message = email.message_from_bytes(raw, policy=policy.default)
+        message_id = _header(message, "Message-ID")[:255]
+        sender = parseaddr(_header(message, "From"))[1].lower()[:255]
+        subject = _header(message, "Subject")[:255]
+    except Exception as error:
+        return _keep(raw, "", "", "", InboundStatus.QUARANTINED, _("Unreadable headers: %(error)s") % {"error": error})
+    if message_id:
+        existing = InboundEmail.objects.filter(message_id=message_id).first()
+        if existing is not None and existing.status != InboundStatus.QUARANTINED:
+            return existing  # delivered twice: the first one stands
+    try:
+        return _decide(raw, message, message_id, sender, subject)
+    except Unreadable as error:
+        return _keep(raw, message_id, sender, subject, InboundStatus.QUARANTINED, str(error))
+    except Exception as error:
+        logger.exception("Could not process e-mail %s", message_id)
+        return _keep(raw, message_id, sender, subject, InboundStatus.QUARANTINED, str(error)[:255])
+
+
+def retry(inbound: InboundEmail) -> InboundEmail:
+    """Process a quarantined message again (after a fix, or a customer or queue was added)."""
+    raw = bytes(inbound.raw)
+    InboundEmail.objects.filter(pk=inbound.pk).update(message_id="", attempts=inbound.attempts + 1)
+    result = ingest(raw)
+    if result.pk != inbound.pk:
+        InboundEmail.objects.filter(pk=inbound.pk).delete()
+    return result
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    value = message.get(name)
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _keep(raw, message_id, sender, subject, status, reason="", ticket=None) -> InboundEmail:
+    row = InboundEmail.objects.filter(message_id=message_id).first() if message_id else None
+    if row is not None:  # a retried quarantined message: update its row
+        InboundEmail.objects.filter(pk=row.pk).update(status=status, reason=reason[:255], ticket=ticket)
+        row.refresh_from_db()
+        return row
+    try:
+        with transaction.atomic():
+            return InboundEmail.objects.create(
+                message_id=message_id,
+                raw=raw,
+                sender=sender,
+                subject=subject,
+                status=status,
+                reason=reason[:255],
+                ticket=ticket,
+            )
+    except IntegrityError:  # the same message, processed meanwhile by another worker
+        return InboundEmail.objects.get(message_id=message_id)
+
+
+def is_automatic(message: EmailMessage, sender: str, message_id: str) -> str:
+    """Why a message must not become a reply (auto-reply, bounce, list, our own), or ""."""
+    auto = _header(message, "Auto-Submitted").lower()
+    if auto and auto != "no":
+        return "Auto-Submitted: " + auto
+    if _header(message, "Precedence").lower() in {"bulk", "junk", "list", "auto_reply"}:
+        return "Precedence: " + _header(message, "Precedence")
+    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"):
+        if message.get(name) is not None and name != "X-Auto-Response-Suppress":
+            return name
+    if message.get_content_type() == "multipart/report" or "mailer-daemon" in sender or "postmaster@" in sender:
+        return _("A delivery report (bounce)")
+    if _header(message, "List-Id") or _header(message, "List-Unsubscribe"):
+        return "List-Id"
+    if mail.is_ours(message_id) or sender == mail.support_address().lower():
+        return _("Our own message came back")
+    return ""
+
+
+@transaction.atomic
+def _decide(raw, message, message_id, sender, subject) -> InboundEmail:
+    if not sender or "@" not in sender:
+        raise Unreadable(_("No sender address."))
+    automatic = is_automatic(message, sender, message_id)
+    if automatic:
+        return _keep(raw, message_id, sender, subject, InboundStatus.IGNORED, automatic)
+    parsed = parse(message, message_id=message_id, sender=sender, subject=subject)
+    ticket = find_request(parsed)
+    person = get_user_model().objects.filter(email__iexact=sender, is_active=True).first()
+    from . import services
+
+    if ticket is not None:
+        if person is not None and _is_agent(person):
+            services.add_agent_reply(
+                ticket=ticket,
+                agent=person,
+                body=parsed.text or "(no text)",
+                files=parsed.files,
+                channel=Channel.EMAIL,
+                inbound_message_id=message_id or "",
+            )
+        elif person is not None and (person.pk == ticket.requester_id or ticket.cc.filter(pk=person.pk).exists()):
+            ticket = services.add_customer_reply(
+                ticket=ticket,
+                author=person,
+                body=parsed.text,
+                files=parsed.files,
+                channel=Channel.EMAIL,
+                inbound_message_id=message_id or "",
+            )
+        else:
+            return _keep(
+                raw,
+                message_id,
+                sender,
+                subject,
+                InboundStatus.QUARANTINED,
+                _("%(sender)s is not on %(reference)s.") % {"sender": sender, "reference": ticket.reference},
+                ticket=ticket,
+            )
+        return _keep(raw, message_id, sender, subject, InboundStatus.PROCESSED, _note(parsed), ticket=ticket)
+    request_type = _request_type_for(parsed.recipients)
+    if request_type is None:
+        return _keep(
+            raw,
+            message_id,
+            sender,
+            subject,
+            InboundStatus.QUARANTINED,
+            _("Not addressed to a support address, and not a reply to a request."),
+        )
+    if person is None:
+        person = _new_customer(sender, parsed.sender_name)
+    ticket = services.open_ticket(
+        requester=person,
+        request_type=request_type,
+        subject=(subject or _("(no subject)"))[:MAX_SUBJECT],
+        description=parsed.text or "(no text)",
+        impact=Impact.MINOR,
+        files=parsed.files,
+        channel=Channel.EMAIL,
+        inbound_message_id=message_id or "",
+    )
+    return _keep(raw, message_id, sender, subject, InboundStatus.PROCESSED, _note(parsed), ticket=ticket)
+
+
+def _note(parsed: Parsed) -> str:
+    if not parsed.skipped_files:
+        return ""
+    return _("Attachments not kept: %(files)s") % {"files": "; ".join(parsed.skipped_files)}
+
+
+def _is_agent(person) -> bool:
+    return person.has_perm("tickets.change_ticket")
+
+
+def _new_customer(address: str, name: str):
+    """An account for someone who wrote to support first; they claim it by resetting the password."""
+    from allauth.account.models import EmailAddress
+
+    from portal.accounts.roles import CUSTOMER, ROLE_GROUPS
+
+    User = get_user_model()
+    person = User(email=address, display_name=(name or address.split("@", 1)[0])[:80])
+    person.set_unusable_password()
+    person.save()
+    EmailAddress.objects.create(user=person, email=address, verified=False, primary=True)
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.filter(name=ROLE_GROUPS[CUSTOMER]).first()
+    if group:
+        person.groups.add(group)
+    return person
+
+
+def _request_type_for(recipients: list[str]) -> RequestType | None:
+    """The request type for new mail: the first of the queue whose address it was sent to, or of
+    any queue when it went to the general support address; None when it went to neither."""
+    addresses = {address.lower() for address in recipients}
+    queue = Queue.objects.filter(email__in=addresses).exclude(email="").first() if addresses else None
+    local, _, host = mail.support_address().lower().partition("@")
+    general = any(a == f"{local}@{host}" or (a.startswith(f"{local}+") and a.endswith(f"@{host}")) for a in addresses)
+    if queue is None and not general:
+        return None
+    types = RequestType.objects.filter(is_active=True).order_by("order", "pk")
+    if queue is not None:
+        return types.filter(queue=queue).first() or types.first()
+    return types.first()
+
+
+def find_request(parsed: Parsed) -> Ticket | None:
+    for address in parsed.recipients:
+        number = mail.number_from_address(address)
+        if number is not None:
+            ticket = Ticket.objects.filter(number=number).first()
+            if ticket is not None:
+                return ticket
+    if parsed.in_reply_to:
+        known = TicketEmail.objects.filter(message_id__in=parsed.in_reply_to).select_related("ticket").first()
+        if known is not None:
+            return known.ticket
+    match = REFERENCE_IN_SUBJECT.search(parsed.subject)
+    if match:
+        number = parse_reference(match.group(1))
+        ticket = Ticket.objects.filter(number=number).first() if number else None
+        if ticket is not None and _takes_part(parsed.sender, ticket):
+            return ticket
+    return None
+
+
+def _takes_part(sender: str, ticket: Ticket) -> bool:
+    if ticket.requester.email.lower() == sender:
+        return True
+    people = get_user_model().objects.filter(email__iexact=sender)
+    return ticket.cc.filter(pk__in=people).exists() or any(p.has_perm("tickets.change_ticket") for p in people)
+
+
+# --- Reading a message -------------------------------------------------------------------------
+
+
+def parse(message: EmailMessage, *, message_id: str, sender: str, subject: str) -> Parsed:
+    recipients = [
+        address.lower()
+        for _name, address in getaddresses(
+            [str(message.get(name, "")) for name in ("To", "Cc", "Delivered-To", "X-Original-To")]
+        )
+        if address
+    ]
+    references = " ".join([_header(message, "In-Reply-To"), _header(message, "References")])
+    in_reply_to = re.findall(r"<[^<>\s]+>", references)
+    name = parseaddr(_header(message, "From"))[0]
+    text = _body_text(message)
+    parsed = Parsed(
+        message_id=message_id,
+        sender=sender,
+        sender_name=name,
+        subject=subject,
+        recipients=recipients,
+        in_reply_to=in_reply_to,
+        text=strip_quoted(text),
+    )
+    _attachments(message, parsed)
+    return parsed
+
+
+def _body_text(message: EmailMessage) -> str:
+    try:
+        part = message.get_body(preferencelist=("plain", "html"))
+    except Exception as error:
+        raise Unreadable(_("The message body cannot be read: %(error)s") % {"error": error}) from None
+    if part is None:
+        return ""
+    try:
+        content = part.get_content()
+    except (LookupError, UnicodeError):  # an unknown or lying charset: read it as Latin-1, keep going
+        content = (part.get_payload(decode=True) or b"").decode("latin-1", errors="replace")
+    if part.get_content_type() == "text/html":
+        content = html_to_text(content)
+    return content.replace("\r\n", "\n").strip()
+
+
+def html_to_text(markup: str) -> str:
+    markup = re.sub(r"(?is)<(script|style|head).*?</\1>", "", markup)
+    markup = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</li>|</h\d>", "\n", markup)
+    markup = re.sub(r"(?i)<blockquote[^>]*>", "\n> ", markup)
+    text = html.unescape(re.sub(r"<[^>]+>", "", markup))
+    lines = [line.rstrip() for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def strip_quoted(text: str) -> str:
+    """The new part of a reply: without the quoted earlier messages and the signature."""
+    kept = []
+    for line in text.splitlines():
+        if SIGNATURE.match(line) or SENT_FROM.match(line) or any(start.match(line) for start in QUOTE_STARTS):
+            break
+        kept.append(line)
+    while kept and (not kept[-1].strip() or kept[-1].lstrip().startswith(">")):
+        kept.pop()  # a trailing quote without a header line
+    result = "\n".join(line for line in kept if not line.lstrip().startswith(">") or len(kept) < 3)
+    return result.strip() or text.strip()
+
+
+def _attachments(message: EmailMessage, parsed: Parsed) -> None:
+    for part in message.iter_attachments():
+        name = part.get_filename()
+        if not name:
+            continue
+        try:
+            payload = part.get_payload(decode=True) or b""
+        except Exception:
+            parsed.skipped_files.append(name)
+            continue
+        upload = SimpleUploadedFile(name, payload, content_type=part.get_content_type())
+        try:
+            parsed.files.append(check_upload(upload, max_bytes=MAX_ATTACHMENT_BYTES))
+        except ValidationError as error:
+            parsed.skipped_files.append(" ".join(error.messages))
+
+
+def quarantined():
+    return InboundEmail.objects.filter(status=InboundStatus.QUARANTINED)

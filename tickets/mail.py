@@ -1,0 +1,177 @@
+"""E-mail out: what the customer is sent about their request, threaded so replies come back.
+
+Every e-mail carries a Message-ID we remember, `In-Reply-To`/`References` of the request's
+thread, `[SR-000123]` in the subject and a reply address with a signed token
+(`support+123-1f2e3d4c5b@example.com`); any of them is enough to put a reply on its request.
+"""
+
+import hashlib
+import hmac
+import logging
+import re
+import uuid
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import EmailDirection, EmailStatus, Message, Ticket, TicketEmail
+
+logger = logging.getLogger(__name__)
+
+REFERENCES_KEPT = 20
+MAX_ATTEMPTS = 5
+TOKEN = re.compile(r"\+(\d{1,9})-([0-9a-f]{10})@", re.IGNORECASE)
+
+
+def support_address() -> str:
+    return settings.PORTAL_SUPPORT_ADDRESS or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+
+
+def domain() -> str:
+    return support_address().rsplit("@", 1)[-1] or "localhost"
+
+
+def _signature(number: int) -> str:
+    key = f"{settings.SECRET_KEY}:tickets.reply-address".encode()
+    return hmac.new(key, str(number).encode(), hashlib.sha256).hexdigest()[:10]
+
+
+def reply_address(ticket: Ticket) -> str:
+    local, _, host = support_address().partition("@")
+    return f"{local}+{ticket.number}-{_signature(ticket.number)}@{host}"
+
+
+def number_from_address(address: str) -> int | None:
+    """The request number a reply address names, when its signature is right."""
+    match = TOKEN.search(address or "")
+    if match is None:
+        return None
+    number, signature = int(match.group(1)), match.group(2).lower()
+    return number if hmac.compare_digest(signature, _signature(number)) else None
+
+
+def new_message_id(ticket: Ticket) -> str:
+    return f"<{ticket.reference.lower()}.{uuid.uuid4().hex[:20]}@{domain()}>"
+
+
+def is_ours(message_id: str) -> bool:
+    return bool(message_id) and message_id.strip().lower().endswith(f"@{domain().lower()}>")
+
+
+def queue_email(*, ticket: Ticket, event: str, entry: Message | None = None) -> None:
+    """Record the e-mail to send (in this transaction) and send it after the commit."""
+    row = TicketEmail.objects.create(
+        ticket=ticket,
+        entry=entry,
+        message_id=new_message_id(ticket),
+        direction=EmailDirection.OUT,
+        event=event,
+        status=EmailStatus.PENDING,
+    )
+    transaction.on_commit(lambda: _enqueue(row.pk))
+
+
+def _enqueue(email_id: int) -> None:
+    from .tasks import send_request_email_task
+
+    send_request_email_task.enqueue(email_id=email_id)
+
+
+def send_request_email(email_id: int) -> bool:
+    """Send one recorded e-mail (once); a failure is kept for the next attempt. Returns True when sent."""
+    row = TicketEmail.objects.select_related("ticket__requester", "ticket__queue", "entry__author").get(pk=email_id)
+    if row.status == EmailStatus.SENT:
+        return True
+    ticket = row.ticket
+    requester = ticket.requester
+    if not requester.email or not requester.is_active:
+        TicketEmail.objects.filter(pk=row.pk).update(status=EmailStatus.SENT, last_error="no address")
+        return False
+    earlier = list(
+        TicketEmail.objects.filter(ticket=ticket, created_at__lte=row.created_at)
+        .exclude(pk=row.pk)
+        .order_by("created_at", "pk")
+        .values_list("message_id", flat=True)
+    )
+    cc = [person.email for person in ticket.cc.filter(is_active=True) if person.email]
+    try:
+        with translation.override(requester.locale):
+            message = _compose(row, ticket, requester, earlier, cc)
+        message.send()
+    except Exception as error:
+        attempts = row.attempts + 1
+        TicketEmail.objects.filter(pk=row.pk).update(
+            status=EmailStatus.FAILED, attempts=attempts, last_error=str(error)[:255]
+        )
+        logger.warning("E-mail %s for %s failed (attempt %s): %s", row.message_id, ticket.reference, attempts, error)
+        return False
+    TicketEmail.objects.filter(pk=row.pk).update(
+        status=EmailStatus.SENT, sent_at=timezone.now(), attempts=row.attempts + 1
+    )
+    return True
+
+
+def _compose(row: TicketEmail, ticket: Ticket, requester, earlier: list[str], cc: list[str]) -> EmailMultiAlternatives:
+    from wagtail.models import Site
+
+    from themes.brand import build_brand
+
+    brand = build_brand(Site.objects.filter(is_default_site=True).first())
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + ticket.get_absolute_url()
+    context = {
+        "ticket": ticket,
+        "event": row.event,
+        "entry": row.entry,
+        "recipient": requester,
+        "brand": brand,
+        "link": link,
+        "promise": _promise(ticket) if row.event == "received" else None,
+    }
+    text = render_to_string("tickets/email/request.txt", context)
+    html = render_to_string("tickets/email/request.html", context)
+    headers = {
+        "Message-ID": row.message_id,
+        "Reply-To": reply_address(ticket),
+        "X-Portal-Request": ticket.reference,
+    }
+    if earlier:
+        headers["In-Reply-To"] = earlier[-1]
+        headers["References"] = " ".join(earlier[:1] + earlier[-(REFERENCES_KEPT - 1) :])
+    if row.event == "received":
+        headers["Auto-Submitted"] = "auto-replied"  # an acknowledgement: mail programs must not answer it
+    message = EmailMultiAlternatives(
+        subject=f"[{ticket.reference}] {ticket.subject}",
+        body=text,
+        from_email=formataddr((str(brand.name), support_address())),
+        to=[requester.email],
+        cc=cc,
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _promise(ticket: Ticket):
+    from .choices import EventKind
+    from .clocks import customer_promise, ticket_clocks
+    from .models import SupportSettings, TicketEvent
+
+    events = list(TicketEvent.objects.filter(ticket=ticket, kind=EventKind.STATUS).order_by("created_at", "pk"))
+    clocks = ticket_clocks(ticket, status_events=events, now=timezone.now(), settings_obj=SupportSettings.current())
+    return customer_promise(ticket, clocks)
+
+
+def retry_failed(*, now=None) -> int:
+    """Send what is still pending or failed (fewer than MAX_ATTEMPTS tries). Returns e-mails sent."""
+    now = now or timezone.now()
+    rows = TicketEmail.objects.filter(
+        direction=EmailDirection.OUT,
+        status__in=[EmailStatus.PENDING, EmailStatus.FAILED],
+        attempts__lt=MAX_ATTEMPTS,
+        created_at__lte=now - timezone.timedelta(minutes=1),
+    ).values_list("pk", flat=True)
+    return sum(send_request_email(pk) for pk in list(rows))
