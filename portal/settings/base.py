@@ -234,6 +234,7 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # The support e-mail channel: the address customers write to (replies go to support+<token>@…),
 # the shared secret of the inbound HTTP endpoint, and an IMAP mailbox to fetch from.
 PORTAL_SUPPORT_ADDRESS = os.environ.get("PORTAL_SUPPORT_ADDRESS", "")
+PORTAL_POINTS_EXPIRE_DAYS = int(os.environ.get("PORTAL_POINTS_EXPIRE_DAYS", "0"))
 PORTAL_INBOUND_SECRET = os.environ.get("PORTAL_INBOUND_SECRET", "")
 PORTAL_IMAP_HOST = os.environ.get("PORTAL_IMAP_HOST", "")
 PORTAL_IMAP_PORT = int(os.environ.get("PORTAL_IMAP_PORT", "993"))
