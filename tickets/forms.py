@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from portal.uploads import ALLOWED, check_upload
 
 from .choices import Channel, CustomerStatusFilter, FieldKind, Impact, Priority, Status
-from .models import CannedResponse, Queue, RequestType, SupportSettings
+from .models import CannedResponse, Queue, Rating, RequestType, SupportSettings
 
 MAX_SUBJECT = 200
 MAX_BODY = 20_000
@@ -287,3 +287,37 @@ class LogRequestForm(forms.Form):
             return get_user_model().objects.get(email__iexact=address, is_active=True)
         except get_user_model().DoesNotExist:
             raise ValidationError(_("No customer account uses this address.")) from None
+
+
+class ReasonForm(forms.Form):
+    reason = forms.ChoiceField(label=_("What went wrong?"), widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Anything else you want to tell us (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, settings_obj=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons = settings_obj.bad_reasons if settings_obj else []
+        self.fields["reason"].choices = [(reason, reason) for reason in reasons]
+
+
+class SurveyForm(ReasonForm):
+    rating = forms.ChoiceField(
+        label=_("How would you rate the support you received?"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+
+    field_order = ["rating", "reason", "comment"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+        self.fields["reason"].label = _("If bad: what went wrong?")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("rating") == Rating.BAD and not cleaned.get("reason"):
+            self.add_error("reason", _("Tell us what went wrong."))
+        return cleaned

@@ -130,6 +130,7 @@ def _compose(row: TicketEmail, ticket: Ticket, requester, earlier: list[str], cc
         "brand": brand,
         "link": link,
         "promise": _promise(ticket) if row.event == "received" else None,
+        "survey": _survey_links(ticket),
     }
     text = render_to_string("tickets/email/request.txt", context)
     html = render_to_string("tickets/email/request.html", context)
@@ -153,6 +154,17 @@ def _compose(row: TicketEmail, ticket: Ticket, requester, earlier: list[str], cc
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _survey_links(ticket: Ticket) -> dict | None:
+    from .models import SatisfactionSurvey
+    from .satisfaction import link
+
+    survey = SatisfactionSurvey.objects.filter(ticket=ticket, answered_at__isnull=True).first()
+    if survey is None or ticket.status != "solved":
+        return None
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return {"good": base + link(survey, "good"), "bad": base + link(survey, "bad")}
 
 
 def _promise(ticket: Ticket):

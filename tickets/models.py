@@ -356,6 +356,16 @@ class SupportSettings(BaseGenericSetting):
     )
     max_attachment_mb = models.PositiveSmallIntegerField(_("largest file (MB)"), default=10)
     max_attachments = models.PositiveSmallIntegerField(_("files per message"), default=5)
+    survey_period_days = models.PositiveSmallIntegerField(
+        _("ask a customer for a rating at most once in (days)"), default=14, help_text=_("0 asks after every request.")
+    )
+    survey_valid_days = models.PositiveSmallIntegerField(_("rating links work for (days)"), default=14)
+    survey_bad_reasons = models.TextField(
+        _("reasons offered after a bad rating"),
+        default="The answer did not solve my problem\nIt took too long\nThe answer was hard to understand\n"
+        "I was passed around\nSomething else",
+        help_text=_("One per line."),
+    )
 
     class Meta:
         verbose_name = _("support settings")
@@ -387,6 +397,10 @@ class SupportSettings(BaseGenericSetting):
             if part.isdigit() and int(part) > 0:
                 leads.append(timedelta(minutes=int(part)))
         return leads
+
+    @property
+    def bad_reasons(self) -> list[str]:
+        return [line.strip() for line in self.survey_bad_reasons.splitlines() if line.strip()]
 
     def clean(self):
         parts = [part.strip() for part in self.reminder_lead_minutes.split(",") if part.strip()]
@@ -720,3 +734,29 @@ class InboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender}: {self.subject}"
+
+
+class Rating(models.TextChoices):
+    GOOD = "good", _("Good, I'm satisfied")
+    BAD = "bad", _("Bad, I'm unsatisfied")
+
+
+class SatisfactionSurvey(models.Model):
+    """ "How would you rate the support you received?" for one solved request, answered once."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="survey")
+    customer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="surveys")
+    asked_at = models.DateTimeField(default=timezone.now)
+    rating = models.CharField(_("rating"), max_length=4, choices=Rating.choices, blank=True)
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at"]
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+        indexes = [models.Index(fields=["customer", "-asked_at"], name="tickets_survey_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}: {self.rating or '?'}"

@@ -252,6 +252,12 @@ class PanelSection:
     link_url: str = ""
 
 
+def satisfaction_history(customer) -> list:
+    from .satisfaction import history
+
+    return history(customer)
+
+
 def customer_panel(ticket: Ticket) -> dict:
     """The customer beside the request: other requests, membership."""
     from portal.membership.entitlements import support_entitlement
@@ -268,6 +274,7 @@ def customer_panel(ticket: Ticket) -> dict:
         "other_requests": others,
         "other_count": Ticket.objects.filter(requester=requester).exclude(pk=ticket.pk).count(),
         "entitlement": support_entitlement(requester),
+        "satisfaction": satisfaction_history(requester),
         "sections": [section for section in (provider(requester) for provider in CUSTOMER_PANEL_SECTIONS) if section],
     }
 

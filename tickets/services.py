@@ -17,7 +17,7 @@ from portal.markdown import render_markdown
 from portal.membership.entitlements import support_entitlement
 from portal.uploads import CheckedFile
 
-from . import mail
+from . import mail, satisfaction
 from .choices import IMPACT_PRIORITY, AlertKind, Channel, EventKind, Priority, SLATarget, Status
 from .clocks import earliest_due, ticket_clocks
 from .models import (
@@ -364,6 +364,7 @@ def mark_solved(*, ticket: Ticket, actor, now: datetime | None = None) -> Ticket
     if ticket.status in (Status.SOLVED, Status.CLOSED):
         return ticket  # a double click changes nothing
     _set_status(ticket, Status.SOLVED, actor=actor, at=now)
+    satisfaction.maybe_ask(ticket, now=now)  # the customer solved it: asked on the page, not by mail
     ticket.awaiting_reply_since = None
     ticket.last_activity_at = now
     ticket.save(
@@ -477,6 +478,8 @@ def add_agent_reply(
     Ticket.objects.filter(pk=ticket.pk).update(message_count=F("message_count") + (0 if internal else 1))
     refresh_sla(ticket, now=now)
     if not internal:
+        if ticket.status == Status.SOLVED:
+            satisfaction.maybe_ask(ticket, now=now)
         mail.queue_email(ticket=ticket, event="reply", entry=message)
         reference, status_now = ticket.reference, ticket.status
         _notify(
@@ -520,6 +523,7 @@ def update_ticket(
             ticket.awaiting_reply_since = None
             changed.append("awaiting_reply_since")
         if status == Status.SOLVED:
+            satisfaction.maybe_ask(ticket, now=now)
             mail.queue_email(ticket=ticket, event="solved")
     if priority and priority != ticket.priority:
         _event(ticket, EventKind.PRIORITY, actor=actor, old=ticket.priority, new=priority, at=now)

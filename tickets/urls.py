@@ -14,6 +14,8 @@ urlpatterns = [
     path("requests/<str:reference>/reply/", views.reply, name="reply"),
     path("requests/<str:reference>/solve/", views.solve, name="solve"),
     path("requests/<str:reference>/reopen/", views.reopen, name="reopen"),
+    path("requests/<str:reference>/rate/", views.rate_request, name="rate_request"),
+    path("rate/<str:token>/", views.rate_link, name="rate"),
     path("requests/<str:reference>/cc/", views.update_cc, name="cc"),
     path("requests/<str:reference>/files/<int:pk>/", views.download_attachment, name="attachment"),
 ]

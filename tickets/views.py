@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from knowledge_base.selectors import product_names
 
-from . import permissions, selectors, services
-from .forms import CCForm, NewRequestForm, ReplyForm, RequestListForm
+from . import permissions, satisfaction, selectors, services
+from .forms import CCForm, NewRequestForm, ReasonForm, ReplyForm, RequestListForm, SurveyForm
 from .inbound import ingest
 from .models import RequestType, SupportSettings
 
@@ -170,6 +170,8 @@ def _render_detail(request, ticket, reply_form, cc_form, status=200):
             ),
             "can_reopen": services.can_reopen(ticket, settings_obj=settings_obj),
             "is_requester": is_requester,
+            "survey": _open_survey(ticket) if is_requester and ticket.status == "solved" else None,
+            "survey_form": SurveyForm(settings_obj=settings_obj),
             "can_change_cc": permissions.can_change_cc(request.user, ticket),
         },
         status=status,
@@ -324,3 +326,51 @@ def inbound_email(request):
     return JsonResponse(
         {"status": result.status, "reason": result.reason, "request": getattr(result.ticket, "reference", "")}
     )
+
+
+def _open_survey(ticket):
+    from .models import SatisfactionSurvey
+
+    return SatisfactionSurvey.objects.filter(ticket=ticket).first()
+
+
+@login_required
+@require_POST
+def rate_request(request, reference):
+    """The rating form on the request's page (the requester only)."""
+    ticket = selectors.access_ticket(request.user, reference)
+    survey = _open_survey(ticket)
+    if survey is None or ticket.requester_id != request.user.pk:
+        raise Http404
+    form = SurveyForm(request.POST, settings_obj=SupportSettings.current())
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(ticket.get_absolute_url())
+    try:
+        fresh = satisfaction.rate(survey=survey, **form.cleaned_data)
+    except satisfaction.SurveyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Thank you for your rating.") if fresh else _("You rated this request already."))
+    return redirect(ticket.get_absolute_url())
+
+
+def rate_link(request, token):
+    """The one-click rating from the e-mail: no sign-in, the first click counts."""
+    try:
+        survey, rating = satisfaction.open_link(token)
+    except satisfaction.SurveyError as error:
+        return render(request, "tickets/rate.html", {"error": str(error)}, status=400)
+    settings_obj = SupportSettings.current()
+    form = ReasonForm(request.POST or None, settings_obj=settings_obj)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                satisfaction.explain(survey=survey, **form.cleaned_data)
+            except satisfaction.SurveyError as error:
+                form.add_error(None, str(error))
+            else:
+                return render(request, "tickets/rate.html", {"survey": survey, "explained": True})
+        return render(request, "tickets/rate.html", {"survey": survey, "form": form}, status=400)
+    fresh = satisfaction.rate(survey=survey, rating=rating)
+    return render(request, "tickets/rate.html", {"survey": survey, "fresh": fresh, "form": form})
