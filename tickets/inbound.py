@@ -64,7 +64,8 @@ class Parsed:
     subject: str
     recipients: list[str]
     in_reply_to: list[str]
-    text: str
+    text: str  # the new part (a reply's quote and signature cut)
+    full_text: str = ""  # everything written, for a new request (a forwarded message is its substance)
     files: list[CheckedFile] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
 
@@ -208,7 +209,7 @@ def _decide(raw, message, message_id, sender, subject) -> InboundEmail:
         requester=person,
         request_type=request_type,
         subject=(subject or _("(no subject)"))[:MAX_SUBJECT],
-        description=parsed.text or "(no text)",
+        description=parsed.full_text or "(no text)",
         impact=Impact.MINOR,
         files=parsed.files,
         channel=Channel.EMAIL,
@@ -311,6 +312,7 @@ def parse(message: EmailMessage, *, message_id: str, sender: str, subject: str) 
         recipients=recipients,
         in_reply_to=in_reply_to,
         text=strip_quoted(text),
+        full_text=text,
     )
     _attachments(message, parsed)
     return parsed

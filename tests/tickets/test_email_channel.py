@@ -292,3 +292,19 @@ def test_a_request_filed_on_the_portal_is_acknowledged_by_mail_too(customer, req
         )
     acknowledgement = next(message for message in outbox.outbox if message.to == [customer.email])
     assert ticket.channel == Channel.PORTAL and acknowledgement.subject == f"[{ticket.reference}] Portal"
+
+
+def test_a_forwarded_message_keeps_what_was_forwarded_and_a_new_customer_can_claim_the_account(
+    client, request_type, policy
+):
+    raw = (
+        b"From: Mia <mia@shop.example>\nTo: support@example.com\nMessage-ID: <fwd-1@shop.example>\n"
+        b"Subject: Fwd: Order 1234 never arrived\n\nSee below.\n\n"
+        b"---------- Forwarded message ---------\nFrom: Shop <orders@shop.example>\n"
+        b"Subject: Order 1234\n\nYour order 1234 has shipped.\n"
+    )
+    ticket = take(raw).ticket
+    assert "Your order 1234 has shipped." in ticket.description_source
+    response = client.post("/accounts/password/reset/", {"email": "mia@shop.example"})
+    assert response.status_code == 302
+    assert any("mia@shop.example" in message.to for message in outbox.outbox if "assword" in message.subject)
