@@ -214,6 +214,7 @@ def _decide(raw, message, message_id, sender, subject) -> InboundEmail:
         files=parsed.files,
         channel=Channel.EMAIL,
         inbound_message_id=message_id or "",
+        site=_site_for(parsed.recipients),
     )
     return _keep(raw, message_id, sender, subject, InboundStatus.PROCESSED, _note(parsed), ticket=ticket)
 
@@ -247,6 +248,17 @@ def _new_customer(address: str, name: str):
     return person
 
 
+def _site_for(recipients: list[str]):
+    """The site whose branding names the address the message was sent to (None: the default brand)."""
+    from themes.models import BrandingSettings
+
+    addresses = {address.lower() for address in recipients}
+    for branding in BrandingSettings.objects.exclude(support_email="").select_related("site"):
+        if branding.support_email.lower() in addresses:
+            return branding.site
+    return None
+
+
 def _request_type_for(recipients: list[str]) -> RequestType | None:
     """The request type for new mail: the first of the queue whose address it was sent to, or of
     any queue when it went to the general support address; None when it went to neither."""
@@ -254,7 +266,7 @@ def _request_type_for(recipients: list[str]) -> RequestType | None:
     queue = Queue.objects.filter(email__in=addresses).exclude(email="").first() if addresses else None
     local, _, host = mail.support_address().lower().partition("@")
     general = any(a == f"{local}@{host}" or (a.startswith(f"{local}+") and a.endswith(f"@{host}")) for a in addresses)
-    if queue is None and not general:
+    if queue is None and not general and _site_for(recipients) is None:
         return None
     types = RequestType.objects.filter(is_active=True).order_by("order", "pk")
     if queue is not None:

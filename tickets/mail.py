@@ -83,7 +83,7 @@ def _enqueue(email_id: int) -> None:
 
 def send_request_email(email_id: int) -> bool:
     """Send one recorded e-mail (once); a failure is kept for the next attempt. Returns True when sent."""
-    row = TicketEmail.objects.select_related("ticket__requester", "ticket__queue", "entry__author").get(pk=email_id)
+    row = TicketEmail.objects.select_related("ticket__requester", "ticket__site", "entry__author").get(pk=email_id)
     if row.status == EmailStatus.SENT:
         return True
     ticket = row.ticket
@@ -120,7 +120,7 @@ def _compose(row: TicketEmail, ticket: Ticket, requester, earlier: list[str], cc
 
     from themes.brand import build_brand
 
-    brand = build_brand(Site.objects.filter(is_default_site=True).first())
+    brand = build_brand(ticket.site or Site.objects.filter(is_default_site=True).first())
     link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + ticket.get_absolute_url()
     context = {
         "ticket": ticket,

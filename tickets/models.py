@@ -492,6 +492,15 @@ class Ticket(models.Model):
         related_name="follow_ups",
     )
     related = models.ManyToManyField("self", verbose_name=_("related requests"), blank=True, symmetrical=True)
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The brand the customer wrote to: its name and colours are on the request's e-mails."),
+    )
 
     objects = TicketQuerySet.as_manager()
 

@@ -210,6 +210,7 @@ def open_ticket(
     follow_up_of: Ticket | None = None,
     session_key: str = "",
     inbound_message_id: str = "",
+    site=None,
     now: datetime | None = None,
 ) -> Ticket:
     """File a request: number it, derive priority and SLA policy, assign it, store files, tell people."""
@@ -246,6 +247,7 @@ def open_ticket(
         created_at=now,
         last_activity_at=now,
         follow_up_of=follow_up_of,
+        site=site or (follow_up_of.site if follow_up_of else None),
     )
     cc = [person for person in cc if person.pk != requester.pk]
     if cc:

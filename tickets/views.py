@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.models import Site
 
 from knowledge_base.selectors import product_names
 
@@ -71,6 +72,7 @@ def new_request(request):
                 files=form.cleaned_data["attachments"],
                 cc=form.cleaned_data["cc"] or [],
                 session_key=request.session.session_key or "",
+                site=Site.find_for_request(request),
             )
         except services.SupportError as error:
             form.add_error(None, str(error))

@@ -241,6 +241,7 @@ PORTAL_IMAP_PORT = int(os.environ.get("PORTAL_IMAP_PORT", "993"))
 PORTAL_IMAP_USER = os.environ.get("PORTAL_IMAP_USER", "")
 PORTAL_IMAP_PASSWORD = os.environ.get("PORTAL_IMAP_PASSWORD", "")
 PORTAL_IMAP_FOLDER = os.environ.get("PORTAL_IMAP_FOLDER", "INBOX")
+PORTAL_IMAP_SSL = os.environ.get("PORTAL_IMAP_SSL", "1") != "0"  # 0 only for a relay on the same host
 
 # Search: Wagtail's database backend serves the embedded default.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")

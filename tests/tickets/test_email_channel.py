@@ -308,3 +308,95 @@ def test_a_forwarded_message_keeps_what_was_forwarded_and_a_new_customer_can_cla
     response = client.post("/accounts/password/reset/", {"email": "mia@shop.example"})
     assert response.status_code == 302
     assert any("mia@shop.example" in message.to for message in outbox.outbox if "assword" in message.subject)
+
+
+def test_mail_to_a_brands_support_address_is_answered_in_that_brand(site, other_site, request_type, policy):
+    """other_site is branded "Beta Help" with help@beta-home.example."""
+    raw = (
+        b"From: kim@x.example\nTo: help@beta-home.example\nMessage-ID: <brand-1@x.example>\n"
+        b"Subject: Beta question\n\nHello Beta."
+    )
+    ticket = take(raw).ticket
+    assert ticket.site == other_site
+    acknowledgement = next(message for message in outbox.outbox if message.to == ["kim@x.example"])
+    assert acknowledgement.from_email.startswith("Beta Help")
+
+
+def test_a_request_filed_on_a_site_carries_its_brand(client, site, other_site, customer, request_type, policy):
+    client.force_login(customer)
+    from .test_customer_pages import new_request_data
+
+    client.post("/support/new/", new_request_data(request_type, subject="From Beta"), HTTP_HOST="brand-two.test")
+    assert Ticket.objects.get(subject="From Beta").site == other_site
+
+
+class _Mailbox:
+    """Just enough of an IMAP4rev1 server for `ingest_email --imap`: one mailbox, two messages."""
+
+    def __init__(self, messages):
+        self.messages = list(messages)
+        self.seen = set()
+        self.logins = []
+
+    def handle(self, reader, writer):
+        writer.write(b"* OK fake IMAP ready\r\n")
+        while True:
+            line = reader.readline()
+            if not line:
+                return
+            tag, command, *rest = line.decode().rstrip("\r\n").split(" ", 2)
+            command = command.upper()
+            argument = rest[0] if rest else ""
+            if command == "CAPABILITY":
+                writer.write(b"* CAPABILITY IMAP4rev1\r\n")
+            elif command == "LOGIN":
+                self.logins.append(argument)
+            elif command == "SELECT":
+                writer.write(f"* {len(self.messages)} EXISTS\r\n".encode())
+            elif command == "SEARCH":
+                unseen = " ".join(str(n) for n in range(1, len(self.messages) + 1) if n not in self.seen)
+                writer.write(f"* SEARCH {unseen}\r\n".encode())
+            elif command == "FETCH":
+                number = int(argument.split(" ", 1)[0])
+                raw = self.messages[number - 1]
+                writer.write(f"* {number} FETCH (BODY[] {{{len(raw)}}}\r\n".encode() + raw + b")\r\n")
+            elif command == "STORE":
+                self.seen.add(int(argument.split(" ", 1)[0]))
+            elif command == "LOGOUT":
+                writer.write(b"* BYE\r\n" + f"{tag} OK done\r\n".encode())
+                writer.flush()
+                return
+            writer.write(f"{tag} OK done\r\n".encode())
+            writer.flush()
+
+
+def test_the_command_fetches_unseen_mail_over_imap_and_marks_it_seen(settings, request_type, policy):
+    import socketserver
+    import threading
+
+    box = _Mailbox(
+        [
+            eml("gmail_new.eml"),
+            b"From: lee@x.example\nTo: support@example.com\n"
+            b"Message-ID: <imap-2@x.example>\nSubject: Over IMAP\n\nHello",
+        ]
+    )
+
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self):
+            box.handle(self.rfile, self.wfile)
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.PORTAL_IMAP_HOST, settings.PORTAL_IMAP_PORT = "127.0.0.1", server.server_address[1]
+    settings.PORTAL_IMAP_USER, settings.PORTAL_IMAP_PASSWORD, settings.PORTAL_IMAP_SSL = "support", "pw", False
+    try:
+        out = io.StringIO()
+        call_command("ingest_email", imap=True, stdout=out)
+        call_command("ingest_email", imap=True, stdout=out)  # nothing unseen the second time
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert out.getvalue().count("processed") == 2
+    assert set(Ticket.objects.values_list("subject", flat=True)) == {"Router restarts every night", "Over IMAP"}
+    assert box.seen == {1, 2} and box.logins[0].startswith("support")

@@ -45,7 +45,8 @@ class Command(BaseCommand):
         if not settings.PORTAL_IMAP_HOST:
             raise CommandError("Set PORTAL_IMAP_HOST, PORTAL_IMAP_USER and PORTAL_IMAP_PASSWORD.")
         results = []
-        with imaplib.IMAP4_SSL(settings.PORTAL_IMAP_HOST, settings.PORTAL_IMAP_PORT) as client:
+        connect = imaplib.IMAP4_SSL if settings.PORTAL_IMAP_SSL else imaplib.IMAP4
+        with connect(settings.PORTAL_IMAP_HOST, settings.PORTAL_IMAP_PORT) as client:
             client.login(settings.PORTAL_IMAP_USER, settings.PORTAL_IMAP_PASSWORD)
             client.select(settings.PORTAL_IMAP_FOLDER)
             _status, found = client.search(None, "UNSEEN")
