@@ -12,7 +12,16 @@ from portal.accounts.roles import AGENT, ROLE_GROUPS
 
 from .choices import CustomerStatusFilter, EventKind, Status
 from .clocks import Clock, Promise, customer_promise, explain_clock, ticket_clocks
-from .models import Attachment, Message, SLAPolicy, SupportSettings, Ticket, TicketEvent, parse_reference
+from .models import (
+    Attachment,
+    Message,
+    SatisfactionSurvey,
+    SLAPolicy,
+    SupportSettings,
+    Ticket,
+    TicketEvent,
+    parse_reference,
+)
 from .querysets import cc_ticket_ids
 
 
@@ -275,6 +284,7 @@ def customer_panel(ticket: Ticket) -> dict:
         "other_count": Ticket.objects.filter(requester=requester).exclude(pk=ticket.pk).count(),
         "entitlement": support_entitlement(requester),
         "satisfaction": satisfaction_history(requester),
+        "this_rating": SatisfactionSurvey.objects.filter(ticket=ticket, answered_at__isnull=False).first(),
         "sections": [section for section in (provider(requester) for provider in CUSTOMER_PANEL_SECTIONS) if section],
     }
 

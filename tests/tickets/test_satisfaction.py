@@ -86,4 +86,4 @@ def test_the_request_page_takes_a_rating_and_agents_see_it(client, solved, custo
     assert SatisfactionSurvey.objects.get(ticket=solved).reason == reason
     client.force_login(agent)
     desk = client.get(f"/admin/support/{solved.pk}/").content.decode()
-    assert reason in desk
+    assert "Rating of this request:" in desk and reason in desk
