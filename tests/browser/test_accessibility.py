@@ -84,11 +84,35 @@ def build_support_pages(user) -> list[str]:
     agent = UserFactory(role="agent")
     request_type = build_support(agent)
     ticket = services.open_ticket(
-        requester=user, request_type=request_type, subject="Router restarts", description="Every **hour**.",
-        impact="major", fields={"version": "2.1"}, files=[check_upload(png(), max_bytes=10**6)],
-    )  # fmt: skip
+        requester=user,
+        request_type=request_type,
+        subject="Router restarts",
+        description="Every **hour**.",
+        impact="major",
+        fields={"version": "2.1"},
+        files=[check_upload(png(), max_bytes=10**6)],
+    )
     services.add_agent_reply(ticket=ticket, agent=agent, body="Please try:\n\n1. Unplug it\n2. Wait")
-    return ["/support/new/", "/support/new/?type=0", "/support/requests/", ticket.get_absolute_url()]
+    solved = services.open_ticket(
+        requester=user,
+        request_type=request_type,
+        subject="Printer offline",
+        description="Since Monday.",
+        impact="minor",
+        fields={"version": "2.1"},
+    )
+    services.add_agent_reply(ticket=solved, agent=agent, body="Fixed.", status="solved")
+    from tickets.satisfaction import link
+
+    rate = link(solved.survey, "bad")
+    return [
+        "/support/new/",
+        "/support/new/?type=0",
+        "/support/requests/",
+        ticket.get_absolute_url(),
+        solved.get_absolute_url(),
+        rate,
+    ]
 
 
 def check_page(page, url: str, name: str, screenshot) -> list[str]:
