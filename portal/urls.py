@@ -18,7 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("me/notifications/", include("portal.notifications.urls")),
-    path("me/benefits/", include("portal.membership.urls")),
+    path("me/", include("portal.membership.urls")),
     path("me/", include(accounts_urls)),
     path("search/", include(search_urls)),
     path("help/", include("knowledge_base.urls")),

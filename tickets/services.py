@@ -56,6 +56,13 @@ def derive_priority(impact: str, *, minimum: str = "") -> str:
     return priority
 
 
+def entitled_policy(entitlement) -> SLAPolicy | None:
+    """The SLA policy the customer's plan gives them, when it has one and it is active."""
+    if not entitlement.sla_policy_id:
+        return None
+    return SLAPolicy.objects.filter(pk=entitlement.sla_policy_id, is_active=True).first()
+
+
 def choose_policy(
     *, priority: str, request_type_id: int | None, organisation_id: int | None, is_member: bool
 ) -> SLAPolicy | None:
@@ -222,7 +229,7 @@ def open_ticket(
         raise SupportError(_("This request type is no longer offered."))
     entitlement = support_entitlement(requester)
     priority = derive_priority(impact, minimum=entitlement.minimum_priority)
-    policy = choose_policy(
+    policy = entitled_policy(entitlement) or choose_policy(
         priority=priority,
         request_type_id=request_type.pk,
         organisation_id=requester.organisation_id,
@@ -531,11 +538,12 @@ def update_ticket(
         _event(ticket, EventKind.PRIORITY, actor=actor, old=ticket.priority, new=priority, at=now)
         ticket.priority = priority
         changed.append("priority")
-        policy = choose_policy(
+        entitlement = support_entitlement(ticket.requester)
+        policy = entitled_policy(entitlement) or choose_policy(
             priority=priority,
             request_type_id=ticket.request_type_id,
             organisation_id=ticket.organisation_id,
-            is_member=support_entitlement(ticket.requester).is_member,
+            is_member=entitlement.is_member,
         )
         if policy and policy.pk != ticket.sla_policy_id:
             ticket.sla_policy = policy

@@ -112,7 +112,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "membership.view_subscription",
         *[
             f"membership.{action}_{model}"
-            for model in ("tier", "benefit")
+            for model in ("tier", "benefit", "plan")
             for action in ("add", "change", "delete", "view")
         ],
         *[

@@ -12,3 +12,17 @@ class RedeemBy(models.TextChoices):
     CODE = "code", _("A unique code")
     LINK = "link", _("A link")
     CONTACT = "contact", _("Contact us")
+
+
+class BillingPeriod(models.TextChoices):
+    MONTH = "month", _("Monthly")
+    YEAR = "year", _("Yearly")
+
+
+class SupportPriority(models.TextChoices):
+    """The lowest priority a plan's support requests get (the same codes as support's priorities)."""
+
+    NONE = "", _("As the customer's impact says")
+    NORMAL = "normal", _("At least normal")
+    HIGH = "high", _("At least high")
+    URGENT = "urgent", _("Urgent")

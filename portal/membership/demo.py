@@ -1,15 +1,53 @@
 """Demo tiers and benefits (idempotent)."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from .benefits import import_codes
-from .choices import RedeemBy
-from .models import Benefit, Tier
+from .choices import BillingPeriod, RedeemBy, SupportPriority
+from .models import Benefit, Plan, Subscription, Tier
+
+
+def seed_plans() -> None:
+    """Three plans; the demo customer holds the middle one."""
+    from django.contrib.auth import get_user_model
+
+    if Plan.objects.exists():
+        return
+    from tickets.models import SLAPolicy
+
+    fast = SLAPolicy.objects.filter(is_active=True).order_by("first_reply_minutes").first()
+    Plan.objects.create(name="Basic", code="basic", price=Decimal("0.00"), billing_period=BillingPeriod.YEAR)
+    pro = Plan.objects.create(
+        name="Pro",
+        code="pro",
+        price=Decimal("99.00"),
+        billing_period=BillingPeriod.YEAR,
+        support_priority=SupportPriority.NORMAL,
+        tier=Tier.objects.filter(code="silver").first(),
+    )
+    Plan.objects.create(
+        name="Business",
+        code="business",
+        price=Decimal("24.90"),
+        billing_period=BillingPeriod.MONTH,
+        sla_policy=fast,
+        support_priority=SupportPriority.HIGH,
+        tier=Tier.objects.filter(code="gold").first(),
+    )
+    customer = get_user_model().objects.filter(email="customer@example.com").first()
+    if customer and not Subscription.objects.filter(holder=customer).exists():
+        Subscription.objects.create(holder=customer, plan=pro, ends_at=timezone.now() + timedelta(days=20))
 
 
 def seed_membership() -> None:
+    seed_tiers()
+    seed_plans()
+
+
+def seed_tiers() -> None:
     if Tier.objects.exists():
         return
     basic = Tier.objects.create(name="Basic", code="basic", rank=1, description="Everyone who takes part.")

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from .models import Subscription
 
 
@@ -20,15 +22,36 @@ def is_member(user) -> bool:
 class SupportEntitlement:
     """What a person's membership gives them when they file a support request.
 
-    Support asks for this when a request is filed and uses it to pick the SLA policy and the
-    priority. Plans will fill in `plan_code` and `minimum_priority`; until then membership alone
-    counts.
+    Support asks for this when a request is filed: the plan's SLA policy wins over the policy
+    conditions, and its priority is the lowest the request gets.
     """
 
     is_member: bool
     plan_code: str = ""
     minimum_priority: str = ""
+    sla_policy_id: int | None = None
+
+
+def current_subscription(user):
+    """The active subscription covering the person, their own before their organisation's, best plan first."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Subscription.objects.active()
+        .covering(user)
+        .select_related("plan")
+        .order_by(F("organisation_id").asc(nulls_first=True), F("plan__price").desc(nulls_last=True), "-ends_at")
+        .first()
+    )
 
 
 def support_entitlement(user) -> SupportEntitlement:
-    return SupportEntitlement(is_member=is_member(user))
+    subscription = current_subscription(user)
+    if subscription is None:
+        return SupportEntitlement(is_member=False)
+    plan = subscription.plan
+    if plan is None:
+        return SupportEntitlement(is_member=True)
+    return SupportEntitlement(
+        is_member=True, plan_code=plan.code, minimum_priority=plan.support_priority, sla_policy_id=plan.sla_policy_id
+    )

@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from .choices import RedeemBy, SubscriptionStatus
+from .choices import BillingPeriod, RedeemBy, SubscriptionStatus, SupportPriority
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -19,12 +20,66 @@ class SubscriptionQuerySet(models.QuerySet):
         at = at or timezone.now()
         return self.filter(status=SubscriptionStatus.ACTIVE, starts_at__lte=at, ends_at__gt=at)
 
+    def covering_holder(self, subscription):
+        """Subscriptions of the same person or organisation as this one."""
+        if subscription.holder_id:
+            return self.filter(holder_id=subscription.holder_id)
+        return self.filter(organisation_id=subscription.organisation_id)
+
     def covering(self, user):
         """Subscriptions that cover this person: their own or their organisation's."""
         condition = Q(holder=user)
         if user.organisation_id:
             condition |= Q(organisation_id=user.organisation_id)
         return self.filter(condition)
+
+
+class Plan(models.Model):
+    """What members buy: a price per period and what it entitles them to in support and benefits."""
+
+    name = models.CharField(_("name"), max_length=80)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    billing_period = models.CharField(
+        _("billing period"), max_length=10, choices=BillingPeriod.choices, default=BillingPeriod.YEAR
+    )
+    sla_policy = models.ForeignKey(
+        "tickets.SLAPolicy",
+        verbose_name=_("SLA policy"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Support requests of members on this plan get this policy."),
+    )
+    support_priority = models.CharField(
+        _("support priority"), max_length=10, choices=SupportPriority.choices, default="", blank=True
+    )
+    tier = models.ForeignKey(
+        "Tier", verbose_name=_("tier included"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_active = models.BooleanField(_("offered"), default=True, help_text=_("Retired plans keep their members."))
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldPanel("price"),
+        FieldPanel("currency"),
+        FieldPanel("billing_period"),
+        FieldPanel("sla_policy"),
+        FieldPanel("support_priority"),
+        FieldPanel("tier"),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        ordering = ["price", "name"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.price} {self.currency})"
 
 
 class Subscription(models.Model):
@@ -46,9 +101,13 @@ class Subscription(models.Model):
         on_delete=models.CASCADE,
         related_name="subscriptions",
     )
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.PROTECT, related_name="subscriptions"
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=SubscriptionStatus.choices, default=SubscriptionStatus.ACTIVE
     )
+    auto_renew = models.BooleanField(_("renews automatically"), default=True)
     starts_at = models.DateTimeField(_("starts"), default=timezone.now)
     ends_at = models.DateTimeField(_("ends"))
 
@@ -234,3 +293,50 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.benefit_id}"
+
+
+@register_setting(icon="tick-inverse")
+class MembershipSettings(BaseGenericSetting):
+    """Renewal reminders and the grace period, tuned by admins."""
+
+    reminder_days = models.CharField(
+        _("remind this many days before the end"),
+        max_length=60,
+        default="30, 7, 1",
+        help_text=_("Comma-separated, e.g. 30, 7, 1."),
+    )
+    grace_days = models.PositiveSmallIntegerField(_("grace period after the end (days)"), default=14)
+    win_back = models.BooleanField(_("write once after a membership lapses"), default=True)
+
+    class Meta:
+        verbose_name = _("membership settings")
+
+    @property
+    def reminder_leads(self) -> list[int]:
+        return sorted(
+            {int(part) for part in self.reminder_days.replace(" ", "").split(",") if part.isdigit()}, reverse=True
+        )
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        parts = [part.strip() for part in self.reminder_days.split(",") if part.strip()]
+        if any(not part.isdigit() for part in parts):
+            raise ValidationError({"reminder_days": _("Enter whole days separated by commas.")})
+
+
+class RenewalReminder(models.Model):
+    """A reminder (or the win-back message, days = -1) sent for one period of one subscription: once."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="reminders")
+    days = models.SmallIntegerField()
+    period_end = models.DateTimeField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "days", "period_end"], name="membership_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id}: {self.days}"

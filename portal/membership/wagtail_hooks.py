@@ -12,7 +12,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .benefits import import_codes
-from .models import Benefit, Subscription, Tier
+from .models import Benefit, Plan, Subscription, Tier
 
 
 class SubscriptionViewSet(SnippetViewSet):
@@ -21,6 +21,12 @@ class SubscriptionViewSet(SnippetViewSet):
     menu_label = gettext_lazy("Subscriptions")
     list_display = ["__str__", "status", "starts_at", "ends_at"]
     list_filter = ["status"]
+
+
+class PlanViewSet(SnippetViewSet):
+    model = Plan
+    icon = "form"
+    list_display = ["name", "code", "price", "currency", "billing_period", "is_active"]
 
 
 class TierViewSet(SnippetViewSet):
@@ -70,7 +76,7 @@ class CodesMenuItem(MenuItem):
 
 
 class MembershipGroup(SnippetViewSetGroup):
-    items = (SubscriptionViewSet, TierViewSet, BenefitViewSet)
+    items = (PlanViewSet, SubscriptionViewSet, TierViewSet, BenefitViewSet)
     menu_icon = "tick-inverse"
     menu_label = gettext_lazy("Membership")
     menu_name = "membership"

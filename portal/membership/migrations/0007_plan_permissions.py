@@ -1,0 +1,15 @@
+"""Admins manage plans (see portal/accounts/roles.py)."""
+
+from django.db import migrations
+
+
+def sync_roles(apps, schema_editor):
+    from portal.accounts.roles import sync_role_groups
+
+    sync_role_groups(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("membership", "0006_renewal_reminders")]
+
+    operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]
