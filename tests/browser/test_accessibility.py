@@ -25,6 +25,7 @@ SIGNED_IN_PAGES = [
     "/me/profile/",
     "/me/notifications/",
     "/me/benefits/",
+    "/me/subscriptions/",
     "/accounts/email/",
     "/accounts/password/change/",
     "/accounts/2fa/",
