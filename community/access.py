@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404
 
-from portal.accounts.roles import STAFF_ROLES
+from portal.accounts.roles import is_staff_member
 from portal.membership.entitlements import is_member
 
 from .choices import Audience, Posting
@@ -14,16 +14,12 @@ MODERATE_ALL = "community.moderate_topic"
 
 
 def is_staff(user) -> bool:
+    """Moderators, agents, editors and admins (asked once per request)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser:
-        return True
     cached = getattr(user, "_community_is_staff", None)
     if cached is None:
-        from portal.accounts.roles import ROLE_GROUPS
-
-        names = [ROLE_GROUPS[code] for code in STAFF_ROLES]
-        cached = user.groups.filter(name__in=names).exists()
+        cached = is_staff_member(user)
         user._community_is_staff = cached
     return cached
 

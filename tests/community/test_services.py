@@ -407,3 +407,30 @@ def test_points_expire_when_configured_and_the_leaderboard_counts_a_period(db, s
 def test_a_category_kind_decides_the_label_of_its_button(db):
     assert Category(kind=CategoryKind.QUESTIONS).is_questions
     assert Category(kind=CategoryKind.IDEAS).is_ideas
+
+
+def test_watchers_of_a_members_only_category_hear_only_if_they_may_read_it_in_fixed_queries(
+    members_only, moderator, django_assert_max_num_queries
+):
+    from datetime import timedelta as days
+
+    from portal.membership.models import Subscription
+
+    def watchers(count):
+        people = [UserFactory() for _ in range(count)]
+        for person in people[: count // 2]:
+            Subscription.objects.create(holder=person, ends_at=timezone.now() + days(days=30))
+        for person in people:
+            services.set_watch(user=person, category=members_only, level=WatchLevel.WATCHING)
+        return people
+
+    few = watchers(2)
+    topic = services.start_topic(category=members_only, author=moderator, title="Beta firmware", body="x")
+    post = topic.posts.get()
+    with django_assert_max_num_queries(12) as small:
+        assert services.notify_about_post(post.pk) == 1
+    many = watchers(20)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert services.notify_about_post(post.pk) == 11  # the members among 22 watchers
+    assert Notification.objects.filter(recipient=few[0]).count() == 2
+    assert not Notification.objects.filter(recipient__in=[few[1], *many[10:]]).exists()

@@ -17,8 +17,8 @@ from tickets.choices import Channel
 from tickets.inbound import ingest, retry, strip_quoted
 from tickets.models import EmailStatus, InboundEmail, InboundStatus, Message, Ticket, TicketEmail
 
+from ..conftest import free_port
 from ..factories import UserFactory
-from ..notifications.test_email import Inbox, free_port
 
 CORPUS = Path(__file__).parent / "emails"
 pytestmark = pytest.mark.django_db
@@ -220,22 +220,6 @@ def test_quoted_text_and_signatures_are_cut_in_the_usual_shapes():
 
 
 # --- End to end through a real SMTP server -----------------------------------------------------
-
-
-@pytest.fixture
-def smtp(settings):
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield inbox
-    controller.stop()
 
 
 def test_file_by_mail_answer_reply_by_mail_and_the_conversation_is_whole(smtp, request_type, policy, agent):
