@@ -890,7 +890,7 @@ def merge_topics(*, source: Topic, target: Topic, actor, reason: str = "") -> To
     )
     _moderator_check(actor, source.category)
     _moderator_check(actor, target.category)
-    if source.merged_into_id:
+    if source.merged_into_id or target.merged_into_id:
         raise CommunityError(_("That topic was already merged."))
     visible = Post.objects.filter(topic=source, state=PostState.PUBLISHED).count()
     moved = Post.objects.filter(topic=source).update(topic=target, is_opening=False)

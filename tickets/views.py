@@ -322,9 +322,14 @@ def inbound_email(request):
     given = request.headers.get("X-Portal-Inbound-Secret", "")
     if not constant_time_compare(given, secret):
         return JsonResponse({"error": "wrong or missing X-Portal-Inbound-Secret"}, status=403)
-    if not request.body:
+    # Read the stream ourselves: mail with attachments is larger than Django's limit for form posts.
+    limit = settings.PORTAL_INBOUND_MAX_MB * 2**20
+    raw = request.read(limit + 1)
+    if not raw:
         return JsonResponse({"error": "empty message"}, status=400)
-    result = ingest(request.body)
+    if len(raw) > limit:
+        return JsonResponse({"error": f"message larger than {settings.PORTAL_INBOUND_MAX_MB} MB"}, status=413)
+    result = ingest(raw)
     return JsonResponse(
         {"status": result.status, "reason": result.reason, "request": getattr(result.ticket, "reference", "")}
     )

@@ -327,6 +327,10 @@ def test_moving_and_merging_keep_the_counters_true(questions, ideas, asker, help
     assert first.reply_count == 3 and second.merged_into == first
     assert (questions.topic_count, questions.post_count) == (1, 4)
     assert not Topic.objects.listed().filter(pk=second.pk).exists()
+    forget_limits()
+    third = services.start_topic(category=questions, author=asker, title="Duplicate three", body="z")
+    with pytest.raises(services.CommunityError, match="already merged"):
+        services.merge_topics(source=third, target=second, actor=moderator)
 
 
 def test_silenced_and_suspended_people_cannot_post(question, helper, moderator):

@@ -191,6 +191,16 @@ def test_the_http_endpoint_takes_raw_mail_with_the_shared_secret(client, setting
     response = client.post("/support/inbound/", raw, content_type="message/rfc822", headers=headers)
     assert response.status_code == 200 and response.json()["status"] == "processed"
     assert response.json()["request"] == Ticket.objects.get().reference
+    # Larger than a form post may be (attachments), and larger than the endpoint takes.
+    big = email.message.EmailMessage()
+    big["From"], big["To"], big["Subject"], big["Message-ID"] = "b@x.example", "support@example.com", "Big", "<big@x>"
+    big.set_content("Logs attached.")
+    big.add_attachment(b"x" * (4 * 2**20), maintype="application", subtype="zip", filename="logs.zip")
+    response = client.post("/support/inbound/", big.as_bytes(), content_type="message/rfc822", headers=headers)
+    assert response.status_code == 200 and response.json()["status"] == "processed"
+    settings.PORTAL_INBOUND_MAX_MB = 1
+    response = client.post("/support/inbound/", big.as_bytes(), content_type="message/rfc822", headers=headers)
+    assert response.status_code == 413 and "1 MB" in response.json()["error"]
 
 
 def test_the_command_reads_standard_input_and_a_maildir(tmp_path, monkeypatch, request_type, policy):
