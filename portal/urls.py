@@ -24,6 +24,8 @@ urlpatterns = [
     path("help/", include("knowledge_base.urls")),
     path("community/", include("community.urls")),
     path("support/", include("tickets.urls")),
+    # Gateway callbacks (django-payments): unknown payments answer 404.
+    path("payments/", include("payments.urls")),
 ]
 
 if settings.DEBUG:

@@ -110,6 +110,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "membership.add_subscription",
         "membership.change_subscription",
         "membership.view_subscription",
+        "membership.view_order",
+        "membership.change_order",
+        "membership.view_invoice",
+        "membership.view_banktransfer",
+        "membership.add_banktransfer",
+        "membership.view_subscriptionevent",
         *[
             f"membership.{action}_{model}"
             for model in ("tier", "benefit", "plan")

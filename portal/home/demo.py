@@ -234,7 +234,7 @@ def seed_demo() -> tuple[list[Site], list[User], str]:
     from portal.membership.demo import seed_membership
 
     seed_community()
-    seed_membership()
+    seed_membership(password=password)
     # Demo content is written in bulk; index all of it in one go rather than page by page.
     from portal.search import service
 

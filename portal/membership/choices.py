@@ -26,3 +26,32 @@ class SupportPriority(models.TextChoices):
     NORMAL = "normal", _("At least normal")
     HIGH = "high", _("At least high")
     URGENT = "urgent", _("Urgent")
+
+
+class OrderKind(models.TextChoices):
+    RENEW = "renew", _("Renewal")
+    UPGRADE = "upgrade", _("Upgrade")
+    DOWNGRADE = "downgrade", _("Downgrade")
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    FAILED = "failed", _("Payment failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PayBy(models.TextChoices):
+    CARD = "card", _("Card")
+    BANK = "bank", _("Bank transfer")
+    NONE = "none", _("Nothing to pay")
+
+
+class InvoiceStatus(models.TextChoices):
+    DUE = "due", _("Awaiting payment")
+    PAID = "paid", _("Paid")
+    VOID = "void", _("Cancelled")
+
+
+class PointsReason(models.TextChoices):
+    PURCHASE = "purchase", _("Membership purchase")

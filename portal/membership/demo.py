@@ -1,13 +1,14 @@
-"""Demo tiers and benefits (idempotent)."""
+"""Demo plans, members in every state, orders and invoices, tiers, benefits (idempotent)."""
 
 from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
+from . import billing, ips
 from .benefits import import_codes
-from .choices import BillingPeriod, RedeemBy, SupportPriority
-from .models import Benefit, Plan, Subscription, Tier
+from .choices import BillingPeriod, PayBy, RedeemBy, SubscriptionStatus, SupportPriority
+from .models import Benefit, MembershipSettings, Plan, Subscription, Tier
 
 
 def seed_plans() -> None:
@@ -19,11 +20,14 @@ def seed_plans() -> None:
     from tickets.models import SLAPolicy
 
     fast = SLAPolicy.objects.filter(is_active=True).order_by("first_reply_minutes").first()
-    Plan.objects.create(name="Basic", code="basic", price=Decimal("0.00"), billing_period=BillingPeriod.YEAR)
+    Plan.objects.create(
+        name="Basic", code="basic", price=Decimal("0.00"), currency="RSD", billing_period=BillingPeriod.YEAR
+    )
     pro = Plan.objects.create(
         name="Pro",
         code="pro",
-        price=Decimal("99.00"),
+        price=Decimal("11900.00"),
+        currency="RSD",
         billing_period=BillingPeriod.YEAR,
         support_priority=SupportPriority.NORMAL,
         tier=Tier.objects.filter(code="silver").first(),
@@ -31,7 +35,8 @@ def seed_plans() -> None:
     Plan.objects.create(
         name="Business",
         code="business",
-        price=Decimal("24.90"),
+        price=Decimal("2900.00"),
+        currency="RSD",
         billing_period=BillingPeriod.MONTH,
         sla_policy=fast,
         support_priority=SupportPriority.HIGH,
@@ -39,12 +44,75 @@ def seed_plans() -> None:
     )
     customer = get_user_model().objects.filter(email="customer@example.com").first()
     if customer and not Subscription.objects.filter(holder=customer).exists():
-        Subscription.objects.create(holder=customer, plan=pro, ends_at=timezone.now() + timedelta(days=20))
+        # Joined a year ago and renewed once by bank transfer (a paid invoice and points); ends in about 20 days.
+        now = timezone.now()
+        subscription = Subscription.objects.create(
+            holder=customer,
+            plan=pro,
+            starts_at=now - timedelta(days=345),
+            ends_at=now - timedelta(days=345) + timedelta(days=1),
+        )
+        offer = billing.quote(subscription, pro, now=now - timedelta(days=345))
+        order = billing.place_order(
+            subscription=subscription,
+            plan=pro,
+            user=customer,
+            pay_by=PayBy.BANK,
+            seen_amount=offer.amount,
+            now=now - timedelta(days=345),
+        )
+        billing.settle(order, now=now - timedelta(days=343))
 
 
-def seed_membership() -> None:
+#: (e-mail, name, plan, days until the end (negative: ended), renews automatically, status)
+DEMO_MEMBERS = [
+    ("member.active@example.com", "Milan Member", "business", 25, True, SubscriptionStatus.ACTIVE),
+    ("member.ending@example.com", "Jelena Ending", "pro", 120, False, SubscriptionStatus.ACTIVE),
+    ("member.grace@example.com", "Petar Grace", "pro", -5, True, SubscriptionStatus.ACTIVE),
+    ("member.expired@example.com", "Nina Expired", "pro", -60, True, SubscriptionStatus.ACTIVE),
+    ("member.cancelled@example.com", "Stefan Cancelled", "business", -10, False, SubscriptionStatus.CANCELLED),
+]
+
+
+def seed_members(password: str) -> None:
+    """One member in every subscription state, for trying the pages and the reminders."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from portal.accounts.roles import CUSTOMER, ROLE_GROUPS
+
+    User = get_user_model()
+    now = timezone.now()
+    for email, name, code, days, auto_renew, status in DEMO_MEMBERS:
+        if User.objects.filter(email__iexact=email).exists():
+            continue
+        user = User(email=email, display_name=name, date_joined=now - timedelta(days=400))
+        user.set_password(password)
+        user.save()
+        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        user.groups.add(Group.objects.get(name=ROLE_GROUPS[CUSTOMER]))
+        Subscription.objects.create(
+            holder=user,
+            plan=Plan.objects.get(code=code),
+            starts_at=now - timedelta(days=300),
+            ends_at=now + timedelta(days=days),
+            auto_renew=auto_renew,
+            status=status,
+        )
+
+
+def seed_membership(password: str = "") -> None:
+    rules = MembershipSettings.load()
+    if not rules.bank_account:
+        rules.payee_name = "Northwind d.o.o."
+        rules.payee_address = "Bulevar Mihajla Pupina 10, Beograd"
+        rules.bank_account = ips.account_with_control("160", "12345")
+        rules.save()
     seed_tiers()
     seed_plans()
+    if password:
+        seed_members(password)
 
 
 def seed_tiers() -> None:

@@ -7,12 +7,25 @@ organisation is covered). Plans, renewals and payments build on this model.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from payments import PurchasedItem
+from payments.core import get_base_url
+from payments.models import BasePayment
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from .choices import BillingPeriod, RedeemBy, SubscriptionStatus, SupportPriority
+from .choices import (
+    BillingPeriod,
+    InvoiceStatus,
+    OrderKind,
+    OrderStatus,
+    PayBy,
+    RedeemBy,
+    SubscriptionStatus,
+    SupportPriority,
+)
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -110,6 +123,13 @@ class Subscription(models.Model):
     auto_renew = models.BooleanField(_("renews automatically"), default=True)
     starts_at = models.DateTimeField(_("starts"), default=timezone.now)
     ends_at = models.DateTimeField(_("ends"))
+    credit = models.DecimalField(
+        _("credit"),
+        max_digits=10,
+        decimal_places=2,
+        default=0,
+        help_text=_("Owed to the holder after a downgrade; taken off the next order."),
+    )
 
     objects = SubscriptionQuerySet.as_manager()
 
@@ -307,6 +327,21 @@ class MembershipSettings(BaseGenericSetting):
     )
     grace_days = models.PositiveSmallIntegerField(_("grace period after the end (days)"), default=14)
     win_back = models.BooleanField(_("write once after a membership lapses"), default=True)
+    points_per_100 = models.PositiveSmallIntegerField(
+        _("points for every 100 paid"), default=1, help_text=_("In the plan's currency; 0 gives no points.")
+    )
+    payee_name = models.CharField(_("payee for bank transfers"), max_length=70, blank=True)
+    payee_address = models.CharField(_("payee address"), max_length=140, blank=True)
+    bank_account = models.CharField(
+        _("bank account"),
+        max_length=30,
+        blank=True,
+        help_text=_("Serbian account number (e.g. 160-0000000012345-67); empty offers no bank transfer."),
+    )
+    payment_code = models.CharField(
+        _("payment code"), max_length=3, default="221", help_text=_("The three-digit code printed in the IPS QR code.")
+    )
+    invoice_due_days = models.PositiveSmallIntegerField(_("days to pay a bank-transfer invoice"), default=8)
 
     class Meta:
         verbose_name = _("membership settings")
@@ -323,6 +358,15 @@ class MembershipSettings(BaseGenericSetting):
         parts = [part.strip() for part in self.reminder_days.split(",") if part.strip()]
         if any(not part.isdigit() for part in parts):
             raise ValidationError({"reminder_days": _("Enter whole days separated by commas.")})
+        if self.bank_account:
+            from .ips import IPSError, normalise_account
+
+            try:
+                self.bank_account = normalise_account(self.bank_account)
+            except IPSError as error:
+                raise ValidationError({"bank_account": str(error)}) from error
+        if not (self.payment_code.isdigit() and len(self.payment_code) == 3):
+            raise ValidationError({"payment_code": _("Enter three digits.")})
 
 
 class RenewalReminder(models.Model):
@@ -340,3 +384,150 @@ class RenewalReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription_id}: {self.days}"
+
+
+class Order(models.Model):
+    """One purchase for a subscription: a renewal, an upgrade or a downgrade, paid once.
+
+    `key` is the idempotency key: the same change of the same period by the same subscription
+    (a double click, two tabs, a retried gateway call) always finds this one order.
+    """
+
+    subscription = models.ForeignKey(
+        Subscription, verbose_name=_("subscription"), on_delete=models.PROTECT, related_name="orders"
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("buyer"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=OrderKind.choices)
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=OrderStatus.choices, default=OrderStatus.PENDING)
+    pay_by = models.CharField(_("paid by"), max_length=10, choices=PayBy.choices, default=PayBy.CARD)
+    key = models.CharField(_("idempotency key"), max_length=120, unique=True)
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    credit_used = models.DecimalField(_("credit used"), max_digits=10, decimal_places=2, default=0)
+    credit_given = models.DecimalField(_("credit given"), max_digits=10, decimal_places=2, default=0)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    base_ends_at = models.DateTimeField(_("period end it changes"))
+    new_ends_at = models.DateTimeField(_("period end after it"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="membership_order_amount")]
+
+    def __str__(self) -> str:
+        return str(_("Order %(number)s") % {"number": self.pk})
+
+
+class Payment(BasePayment):
+    """One attempt to pay an order through a gateway (django-payments)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def get_purchased_items(self):
+        yield PurchasedItem(
+            name=str(self.order.plan.name),
+            sku=self.order.plan.code,
+            quantity=1,
+            price=self.total,
+            currency=self.currency,
+        )
+
+    def get_success_url(self) -> str:
+        return get_base_url() + reverse("membership:order", args=[self.order_id])
+
+    def get_failure_url(self) -> str:
+        return get_base_url() + reverse("membership:order", args=[self.order_id])
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number of a year; incremented inside the issuing transaction: no gaps."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Invoice(models.Model):
+    """The bill for one order, numbered without gaps per year. Its buyer and lines are copied in,
+    so it reads the same after a plan or a name changes."""
+
+    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="invoice")
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DUE)
+    buyer_name = models.CharField(_("buyer"), max_length=200)
+    buyer_email = models.EmailField(_("e-mail"), blank=True)
+    lines = models.JSONField(default=list)
+    total = models.DecimalField(_("total"), max_digits=10, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    reference = models.CharField(_("payment reference"), max_length=30)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    due_at = models.DateTimeField(_("due"))
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-sequence"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [models.UniqueConstraint(fields=["year", "sequence"], name="membership_invoice_gap_free")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class BankTransfer(models.Model):
+    """A line of an imported bank statement: imported once, matched to an order by its reference."""
+
+    transaction_id = models.CharField(_("bank transaction"), max_length=120, unique=True)
+    booked_on = models.DateField(_("booked on"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    reference = models.CharField(_("reference"), max_length=40, blank=True)
+    payer = models.CharField(_("payer"), max_length=200, blank=True)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="transfers")
+    outcome = models.CharField(_("outcome"), max_length=200)
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-imported_at", "-pk"]
+        verbose_name = _("bank transfer")
+        verbose_name_plural = _("bank transfers")
+
+    def __str__(self) -> str:
+        return f"{self.booked_on} {self.amount} {self.reference}"
+
+
+class SubscriptionEvent(models.Model):
+    """The audit trail of a subscription: every change of its state, who made it and why."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="events")
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(_("change"), max_length=30)
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("subscription event")
+        verbose_name_plural = _("subscription events")
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id}: {self.kind}"

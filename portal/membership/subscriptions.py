@@ -1,7 +1,7 @@
 """Subscriptions as the member sees them: status in their words, auto-renew, cancelling at period
 end, and the renewal reminders (30, 7 and 1 days before, once each; a win-back after lapse)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from portal.notifications.services import notify
 
 from .choices import SubscriptionStatus
-from .models import MembershipSettings, RenewalReminder, Subscription
+from .models import MembershipSettings, RenewalReminder, Subscription, SubscriptionEvent
 
 EXPIRING_SOON = timedelta(days=30)
 STATUS_LABELS = {
@@ -32,12 +32,13 @@ class SubscriptionError(Exception):
     pass
 
 
-@dataclass(frozen=True)
+@dataclass
 class Shown:
     subscription: Subscription
     status: str
     label: str
     can_manage: bool
+    choices: list = field(default_factory=list)  # plans the member may move to
 
 
 def state(subscription: Subscription, *, now: datetime | None = None) -> str:
@@ -84,6 +85,9 @@ def set_auto_renew(*, subscription: Subscription, user, on: bool) -> Subscriptio
     if subscription.auto_renew != on:
         subscription.auto_renew = on
         subscription.save(update_fields=["auto_renew"])
+        SubscriptionEvent.objects.create(
+            subscription=subscription, actor=user, kind="renewal_on" if on else "renewal_off"
+        )
     return subscription
 
 

@@ -9,4 +9,8 @@ urlpatterns = [
     path("benefits/<int:pk>/redeem/", views.redeem, name="redeem"),
     path("subscriptions/", views.subscriptions, name="subscriptions"),
     path("subscriptions/<int:pk>/renewal/", views.auto_renew, name="auto_renew"),
+    path("subscriptions/<int:pk>/change/", views.change, name="change"),
+    path("orders/<int:pk>/", views.order, name="order"),
+    path("orders/<int:pk>/pay/", views.pay, name="pay"),
+    path("invoices/<str:number>/", views.invoice, name="invoice"),
 ]

@@ -1,16 +1,25 @@
 """The member's benefits page (/me/benefits/): tier, progress, points, and redeeming benefits."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from payments import RedirectNeeded
 
 from . import benefits as catalogue
+from . import billing
 from . import points as ledger
 from . import subscriptions as plans
-from .models import Benefit, Redemption, Subscription
+from .choices import InvoiceStatus, OrderStatus, PayBy
+from .models import Benefit, Invoice, Order, Plan, Redemption, Subscription
 
 SHOWN_CODE = "membership_shown_code"
 
@@ -54,7 +63,147 @@ def redeem(request, pk):
 
 @login_required
 def subscriptions(request):
-    return render(request, "membership/subscriptions.html", {"subscriptions": plans.for_member(request.user)})
+    shown = plans.for_member(request.user)
+    offered = list(Plan.objects.filter(is_active=True))
+    for item in shown:
+        current = item.subscription.plan
+        item.choices = (
+            [plan for plan in offered if current is not None and plan != current and plan.currency == current.currency]
+            if item.can_manage
+            else []
+        )
+    return render(
+        request,
+        "membership/subscriptions.html",
+        {"subscriptions": shown, "orders": billing.orders_for(request.user)[:20]},
+    )
+
+
+def _managed_subscription(request, pk) -> Subscription:
+    subscription = get_object_or_404(Subscription.objects.select_related("plan", "organisation"), pk=pk)
+    if not plans.can_manage(request.user, subscription):
+        raise Http404
+    return subscription
+
+
+@never_cache
+@login_required
+def change(request, pk):
+    """Confirm a renewal, upgrade or downgrade: what it costs and gives, then how to pay."""
+    subscription = _managed_subscription(request, pk)
+    data = request.POST if request.method == "POST" else request.GET
+    code = data.get("plan") or (subscription.plan.code if subscription.plan else "")
+    plan = Plan.objects.filter(code=code[:30]).first()
+    context = {"subscription": subscription, "plan": plan, "methods": _payment_methods()}
+    if plan is None:
+        context["error"] = _("There is no such plan. Choose one from your subscriptions page.")
+        return render(request, "membership/change.html", context, status=400)
+    try:
+        offer = billing.quote(subscription, plan)
+    except billing.BillingError as error:
+        context["error"] = str(error)
+        return render(request, "membership/change.html", context, status=400)
+    context["quote"] = offer
+    if request.method != "POST":
+        return render(request, "membership/change.html", context)
+    try:
+        order = billing.place_order(
+            subscription=subscription,
+            plan=plan,
+            user=request.user,
+            pay_by=request.POST.get("pay_by", ""),
+            seen_amount=billing.parse_amount(request.POST.get("amount", "")),
+        )
+    except billing.BillingError as error:
+        context["error"] = str(error)
+        return render(request, "membership/change.html", context, status=400)
+    if order.status == OrderStatus.PAID:
+        messages.success(request, _("Done: your membership is up to date."))
+        return redirect("membership:order", order.pk)
+    if order.pay_by == PayBy.CARD:
+        return redirect("membership:pay", order.pk)
+    return redirect("membership:order", order.pk)
+
+
+def _payment_methods():
+    methods = []
+    if billing.card_offered():
+        methods.append((PayBy.CARD, _("Card")))
+    if billing.bank_transfer_offered():
+        methods.append((PayBy.BANK, _("Bank transfer (invoice with an IPS QR code)")))
+    return methods
+
+
+def _order_for(request, pk) -> Order:
+    order = get_object_or_404(Order.objects.select_related("subscription", "plan"), pk=pk)
+    if not plans.can_manage(request.user, order.subscription):
+        raise Http404
+    return order
+
+
+@never_cache
+@login_required
+def pay(request, pk):
+    """The card payment page: the gateway's form (or a redirect to the gateway)."""
+    order = _order_for(request, pk)
+    if order.status != OrderStatus.PENDING:
+        return redirect("membership:order", order.pk)
+    try:
+        payment = billing.start_payment(order=order, user=request.user, ip=request.META.get("REMOTE_ADDR"))
+        form = payment.get_form(data=request.POST or None)
+    except billing.BillingError as error:
+        messages.error(request, str(error))
+        return redirect("membership:order", order.pk)
+    except RedirectNeeded as needed:
+        target = str(needed)
+        own = reverse("membership:order", args=[order.pk])
+        # Our own page is reached on whichever host the member uses; a gateway's address as given.
+        return redirect(own if urlsplit(target).path == own else target)
+    return render(request, "membership/pay.html", {"order": order, "form": form})
+
+
+@never_cache
+@login_required
+def order(request, pk):
+    order = _order_for(request, pk)
+    invoice = Invoice.objects.filter(order=order).first()
+    return render(
+        request,
+        "membership/order.html",
+        {
+            "order": order,
+            "invoice": invoice,
+            "qr": billing.ips_code(invoice) if invoice and order.pay_by == PayBy.BANK else None,
+            "bank": billing.MembershipSettings.load(),
+            "failed": order.status == OrderStatus.FAILED,
+            "can_pay_by_card": order.status == OrderStatus.PENDING and billing.card_offered(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@never_cache
+@login_required
+def invoice(request, number):
+    """The printable invoice: the buyer (or their organisation's admins) and billing staff only."""
+    invoice = get_object_or_404(
+        Invoice.objects.select_related("order__subscription", "order__plan"), number=number[:20]
+    )
+    if not (
+        plans.can_manage(request.user, invoice.order.subscription) or request.user.has_perm("membership.view_invoice")
+    ):
+        raise Http404
+    return render(
+        request,
+        "membership/invoice.html",
+        {
+            "invoice": invoice,
+            "bank": billing.MembershipSettings.load(),
+            "qr": billing.ips_code(invoice),
+            "due": invoice.status == InvoiceStatus.DUE,
+            "seller": billing.MembershipSettings.load().payee_name or settings.WAGTAIL_SITE_NAME,
+        },
+    )
 
 
 @login_required

@@ -4,8 +4,10 @@ Deployment values come from environment variables only; nothing secret lives in 
 Each environment module (dev, test, production) imports this one and overrides little.
 """
 
+import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "knowledge_base",
     "community",
     "tickets",
+    "payments",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -255,6 +258,20 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 WAGTAIL_SITE_NAME = os.environ.get("PORTAL_SITE_NAME", "Portal")
 WAGTAILADMIN_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
+# Card payments go through django-payments. PORTAL_PAYMENT_VARIANTS is JSON naming the gateway
+# as django-payments expects it, e.g. {"card": ["payments.stripe.StripeProviderV3", {"api_key": "…"}]}.
+# Without it, development and tests use the dummy gateway (a form that approves or declines);
+# production offers only bank transfer.
+PAYMENT_MODEL = "membership.Payment"
+PAYMENT_HOST = urlsplit(WAGTAILADMIN_BASE_URL).netloc
+PAYMENT_USES_SSL = urlsplit(WAGTAILADMIN_BASE_URL).scheme == "https"
+PAYMENT_VARIANTS = {
+    name: tuple(value)
+    for name, value in json.loads(
+        os.environ.get("PORTAL_PAYMENT_VARIANTS", '{"card": ["payments.dummy.DummyProvider", {}]}')
+    ).items()
+}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]

@@ -14,6 +14,13 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the host names the portal answers to.")
 
+# The dummy gateway approves whatever it is told: production takes card payments only through
+# a real gateway configured in PORTAL_PAYMENT_VARIANTS.
+if "PORTAL_PAYMENT_VARIANTS" not in os.environ:
+    PAYMENT_VARIANTS = {}
+elif any("dummy" in handler for handler, _config in PAYMENT_VARIANTS.values()):
+    raise ImproperlyConfigured("PORTAL_PAYMENT_VARIANTS must not use the dummy gateway in production.")
+
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))

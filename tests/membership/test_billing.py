@@ -1,0 +1,458 @@
+"""Orders, payments, invoices: renew/upgrade/downgrade once, prorated in the member's favour."""
+
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test import TestCase
+from django.utils import timezone
+from payments import PaymentStatus, RedirectNeeded
+
+from portal.membership import billing, ips
+from portal.membership import points as ledger
+from portal.membership.choices import BillingPeriod, InvoiceStatus, OrderKind, OrderStatus, PayBy, SubscriptionStatus
+from portal.membership.models import (
+    BankTransfer,
+    Invoice,
+    InvoiceSequence,
+    MembershipSettings,
+    Order,
+    Payment,
+    Plan,
+    Subscription,
+    SubscriptionEvent,
+)
+from tests.conftest import ensure_baseline
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BELGRADE = ZoneInfo("Europe/Belgrade")
+ACCOUNT = ips.account_with_control("160", "12345")
+
+
+def committed():
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def make_plans():
+    small = Plan.objects.create(name="Small", code="small", price=Decimal("365.00"), currency="RSD")
+    large = Plan.objects.create(name="Large", code="large", price=Decimal("730.00"), currency="RSD")
+    monthly = Plan.objects.create(
+        name="Monthly", code="monthly", price=Decimal("60.00"), currency="RSD", billing_period=BillingPeriod.MONTH
+    )
+    return small, large, monthly
+
+
+@pytest.fixture
+def plans(db):
+    rules = MembershipSettings.load()
+    rules.bank_account, rules.payee_name, rules.points_per_100 = ACCOUNT, "Northwind d.o.o.", 10
+    rules.save()
+    return make_plans()
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory()
+
+
+def subscribe(holder, plan, *, days=100.5, **fields):
+    return Subscription.objects.create(
+        holder=holder,
+        plan=plan,
+        starts_at=timezone.now() - timedelta(days=200),
+        ends_at=timezone.now() + timedelta(days=days),
+        **fields,
+    )
+
+
+def order_for(subscription, plan, user, pay_by=PayBy.CARD, now=None):
+    offer = billing.quote(subscription, plan, now=now)
+    with committed():
+        return billing.place_order(
+            subscription=subscription, plan=plan, user=user, pay_by=pay_by, seen_amount=offer.amount, now=now
+        )
+
+
+def pay_by_card(order, user, status=PaymentStatus.CONFIRMED):
+    payment = billing.start_payment(order=order, user=user)
+    # The dummy gateway decides through its form, then sends the member to the order page.
+    with committed(), pytest.raises(RedirectNeeded):
+        payment.get_form(data={"status": status, "fraud_status": "accept", "gateway_response": "3ds-disabled"})
+    payment.refresh_from_db()
+    return payment
+
+
+# Periods and proration
+
+
+def test_a_period_is_a_calendar_month_or_year_clamped_to_short_months():
+    start = datetime(2027, 1, 31, 10, 0, tzinfo=BELGRADE)
+    assert billing.add_period(start, BillingPeriod.MONTH).date().isoformat() == "2027-02-28"
+    leap = datetime(2028, 2, 29, 10, 0, tzinfo=BELGRADE)
+    assert billing.add_period(leap, BillingPeriod.YEAR).date().isoformat() == "2029-02-28"
+    december = datetime(2027, 12, 15, 10, 0, tzinfo=BELGRADE)
+    assert billing.add_period(december, BillingPeriod.MONTH).date().isoformat() == "2028-01-15"
+
+
+def test_renewal_continues_the_period_while_active_or_in_grace_and_starts_today_after(plans, member):
+    small = plans[0]
+    now = timezone.now()
+    active = subscribe(member, small, days=10)
+    assert billing.quote(active, small, now=now).new_ends_at == billing.add_period(active.ends_at, "year")
+    grace = subscribe(UserFactory(), small, days=-3)
+    assert billing.quote(grace, small, now=now).new_ends_at == billing.add_period(grace.ends_at, "year")
+    lapsed = subscribe(UserFactory(), small, days=-60)
+    offer = billing.quote(lapsed, small, now=now)
+    assert offer.kind == OrderKind.RENEW and offer.new_ends_at == billing.add_period(now, "year")
+    assert offer.amount == Decimal("365.00")
+
+
+def test_an_upgrade_charges_the_difference_for_whole_days_left_rounded_down(plans, member):
+    small, large, _monthly = plans
+    subscription = subscribe(member, small, days=100.5)  # 100 whole days and a half
+    offer = billing.quote(subscription, large)
+    assert offer.kind == OrderKind.UPGRADE and offer.days_left == 100
+    assert offer.amount == Decimal("100.00")  # (2.00 - 1.00) a day × 100 days
+    assert offer.new_ends_at == subscription.ends_at
+    odd = Plan.objects.create(name="Odd", code="odd", price=Decimal("400.00"), currency="RSD")
+    # (400 - 365) / 365 × 100 = 9.589… → 9.58, never rounded up against the member
+    assert billing.quote(subscription, odd).amount == Decimal("9.58")
+
+
+def test_a_monthly_plan_is_compared_by_its_daily_price(plans, member):
+    small, _large, monthly = plans
+    subscription = subscribe(member, small, days=10.2)
+    offer = billing.quote(subscription, monthly)  # 60 / 30 = 2.00 a day against 1.00
+    assert offer.kind == OrderKind.UPGRADE and offer.amount == Decimal("10.00")
+
+
+def test_a_downgrade_credits_the_days_left_counted_up_and_the_next_order_uses_the_credit(plans, member):
+    small, large, _monthly = plans
+    subscription = subscribe(member, large, days=10.2)
+    offer = billing.quote(subscription, small)
+    assert offer.kind == OrderKind.DOWNGRADE and offer.amount == 0
+    assert offer.credit_given == Decimal("11.00")  # 11 started days × 1.00
+    order = order_for(subscription, small, member)
+    assert order.status == OrderStatus.PAID and order.pay_by == PayBy.NONE
+    subscription.refresh_from_db()
+    assert subscription.plan == small and subscription.credit == Decimal("11.00")
+    assert not Invoice.objects.filter(order=order).exists()
+    renewal = billing.quote(subscription, small)
+    assert (renewal.credit_used, renewal.amount) == (Decimal("11.00"), Decimal("354.00"))
+    paid = order_for(subscription, small, member)
+    pay_by_card(paid, member)
+    subscription.refresh_from_db()
+    assert subscription.credit == 0
+    assert Invoice.objects.get(order=paid).lines[-1]["amount"] == "-11.00"
+
+
+def test_plans_in_another_currency_or_retired_are_refused(plans, member):
+    small = plans[0]
+    euro = Plan.objects.create(name="Euro", code="euro", price=Decimal("10.00"), currency="EUR")
+    retired = Plan.objects.create(name="Old", code="old", price=Decimal("900.00"), currency="RSD", is_active=False)
+    subscription = subscribe(member, small)
+    with pytest.raises(billing.BillingError, match="another currency"):
+        billing.quote(subscription, euro)
+    with pytest.raises(billing.BillingError, match="no longer offered"):
+        billing.quote(subscription, retired)
+
+
+# Orders and card payments
+
+
+def test_paying_by_card_extends_once_issues_a_paid_invoice_awards_points_and_records_it(plans, member):
+    small = plans[0]
+    subscription = subscribe(member, small, days=5)
+    before = subscription.ends_at
+    order = order_for(subscription, small, member)
+    payment = pay_by_card(order, member)
+    assert payment.status == PaymentStatus.CONFIRMED
+    subscription.refresh_from_db()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and subscription.ends_at == billing.add_period(before, "year")
+    invoice = Invoice.objects.get(order=order)
+    assert invoice.status == InvoiceStatus.PAID and invoice.total == Decimal("365.00")
+    assert ips.reference_is_valid(invoice.reference)
+    assert ledger.balance(member) == 36  # 10 points for every 100 paid
+    assert set(SubscriptionEvent.objects.filter(subscription=subscription).values_list("kind", flat=True)) == {
+        "order",
+        "renew",
+    }
+    # The gateway calls back again: nothing changes a second time.
+    with committed():
+        payment.change_status(PaymentStatus.CONFIRMED)
+        billing.settle(order, payment=payment)
+    subscription.refresh_from_db()
+    assert subscription.ends_at == billing.add_period(before, "year")
+    assert ledger.balance(member) == 36 and Invoice.objects.count() == 1
+
+
+def test_a_double_click_or_a_second_tab_finds_the_same_order_and_the_same_payment(plans, member):
+    small = plans[0]
+    subscription = subscribe(member, small)
+    first = order_for(subscription, small, member)
+    second = order_for(subscription, small, member)
+    assert first.pk == second.pk and Order.objects.count() == 1
+    assert billing.start_payment(order=first, user=member).pk == billing.start_payment(order=second, user=member).pk
+
+
+def test_a_failed_payment_leaves_the_subscription_as_it_was_and_can_be_tried_again(plans, member):
+    small = plans[0]
+    subscription = subscribe(member, small)
+    before = subscription.ends_at
+    order = order_for(subscription, small, member)
+    pay_by_card(order, member, status=PaymentStatus.REJECTED)
+    order.refresh_from_db()
+    subscription.refresh_from_db()
+    assert order.status == OrderStatus.FAILED and subscription.ends_at == before
+    assert not Invoice.objects.exists() and ledger.balance(member) == 0
+    again = order_for(subscription, small, member)
+    assert again.pk == order.pk and again.status == OrderStatus.PENDING
+    pay_by_card(again, member)
+    subscription.refresh_from_db()
+    assert subscription.ends_at == billing.add_period(before, "year")
+    assert order.payments.count() == 2
+
+
+def test_a_payment_of_a_different_amount_is_refunded_not_applied(plans, member):
+    small = plans[0]
+    subscription = subscribe(member, small)
+    before = subscription.ends_at
+    order = order_for(subscription, small, member)
+    payment = billing.start_payment(order=order, user=member)
+    Payment.objects.filter(pk=payment.pk).update(total=Decimal("1.00"))  # tampered on the way
+    payment.refresh_from_db()
+    with committed():
+        payment.change_status(PaymentStatus.CONFIRMED)
+    subscription.refresh_from_db()
+    order.refresh_from_db()
+    assert subscription.ends_at == before and order.status == OrderStatus.PENDING
+    assert SubscriptionEvent.objects.filter(kind="payment_mismatch").exists()
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.REFUNDED
+
+
+def test_the_amount_seen_must_be_the_amount_charged(plans, member):
+    small = plans[0]
+    subscription = subscribe(member, small)
+    for seen in (Decimal("1.00"), None):
+        with pytest.raises(billing.BillingError, match="price has changed"):
+            billing.place_order(subscription=subscription, plan=small, user=member, pay_by=PayBy.CARD, seen_amount=seen)
+    assert not Order.objects.exists()
+
+
+def test_nobody_else_can_order_or_pay_for_a_subscription(plans, member):
+    small = plans[0]
+    subscription = subscribe(member, small)
+    stranger = UserFactory()
+    with pytest.raises(billing.BillingError, match="Only the holder"):
+        billing.place_order(
+            subscription=subscription, plan=small, user=stranger, pay_by=PayBy.CARD, seen_amount=Decimal("365.00")
+        )
+    order = order_for(subscription, small, member)
+    with pytest.raises(billing.BillingError, match="Only the holder"):
+        billing.start_payment(order=order, user=stranger)
+
+
+def test_organisation_admins_manage_the_organisations_subscription(plans):
+    organisation = OrganisationFactory()
+    admin = UserFactory(organisation=organisation, is_organisation_admin=True)
+    colleague = UserFactory(organisation=organisation)
+    subscription = Subscription.objects.create(
+        organisation=organisation, plan=plans[0], ends_at=timezone.now() + timedelta(days=20)
+    )
+    order = order_for(subscription, plans[0], admin, pay_by=PayBy.BANK)
+    assert Invoice.objects.get(order=order).buyer_name == organisation.name
+    with pytest.raises(billing.BillingError):
+        billing.start_payment(order=order, user=colleague)
+
+
+def test_a_new_order_replaces_a_waiting_one_and_paying_the_replaced_one_changes_nothing(plans, member):
+    small, large, _monthly = plans
+    subscription = subscribe(member, small)
+    renewal = order_for(subscription, small, member, pay_by=PayBy.BANK)
+    assert Invoice.objects.get(order=renewal).status == InvoiceStatus.DUE
+    upgrade = order_for(subscription, large, member)
+    renewal.refresh_from_db()
+    assert renewal.status == OrderStatus.CANCELLED
+    assert Invoice.objects.get(order=renewal).status == InvoiceStatus.VOID
+    pay_by_card(upgrade, member)
+    subscription.refresh_from_db()
+    assert subscription.plan == large
+    assert billing.mark_paid(order=renewal, by=None) == "refund"
+    subscription.refresh_from_db()
+    assert subscription.plan == large and subscription.ends_at == upgrade.new_ends_at
+
+
+# Bank transfers and invoices
+
+
+def test_bank_transfer_issues_a_due_invoice_with_a_model_97_reference_and_an_ips_qr_code(plans, member):
+    small = plans[0]
+    order = order_for(subscribe(member, small), small, member, pay_by=PayBy.BANK)
+    invoice = Invoice.objects.get(order=order)
+    assert invoice.status == InvoiceStatus.DUE and ips.reference_is_valid(invoice.reference)
+    svg = billing.ips_code(invoice)
+    assert svg.startswith("<svg") and "IPS QR code for invoice" in svg
+
+
+def test_a_bank_statement_pays_matching_invoices_once(plans, member):
+    small = plans[0]
+    subscription = subscribe(member, small)
+    before = subscription.ends_at
+    order = order_for(subscription, small, member, pay_by=PayBy.BANK)
+    invoice = Invoice.objects.get(order=order)
+    statement = (
+        "Date;Amount;Reference;Payer;ID\n"
+        f"03.12.2026;365,00;97 {invoice.reference};Pera Perić;T-1\n"
+        "03.12.2026;100,00;97 11 999;Neko;T-2\n"
+        "03.12.2026;-50,00;;Bank fee;T-3\n"
+        "bad;line;;;T-4\n"
+    )
+    with committed():
+        result = billing.import_statement(text=statement, by=None)
+    assert [line["invoice"] for line in result.applied] == [invoice.number]
+    assert [line["line"] for line in result.unmatched] == [3]
+    assert len(result.errors) == 1 and "Line 5" in result.errors[0]
+    subscription.refresh_from_db()
+    invoice.refresh_from_db()
+    assert subscription.ends_at == billing.add_period(before, "year") and invoice.status == InvoiceStatus.PAID
+    with committed():
+        again = billing.import_statement(text=statement, by=None)
+    assert not again.applied and len(again.already) == 2  # money going out is not recorded
+    subscription.refresh_from_db()
+    assert subscription.ends_at == billing.add_period(before, "year")
+    assert BankTransfer.objects.count() == 2
+
+
+def test_a_statement_paying_too_little_or_without_columns_changes_nothing(plans, member):
+    small = plans[0]
+    subscription = subscribe(member, small)
+    order = order_for(subscription, small, member, pay_by=PayBy.BANK)
+    reference = Invoice.objects.get(order=order).reference
+    result = billing.import_statement(text=f"date,amount,reference\n2026-12-03,300.00,{reference}\n", by=None)
+    assert not result.applied and "Less than" in result.unmatched[0]["outcome"]
+    assert "missing" in billing.import_statement(text="foo,bar\n1,2\n", by=None).errors[0]
+    assert billing.import_statement(text="", by=None).errors
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PENDING
+
+
+def test_invoice_numbers_follow_each_other_without_gaps_and_restart_each_year(plans):
+    small = plans[0]
+    numbers = []
+    for _ in range(3):
+        member = UserFactory()
+        order = order_for(subscribe(member, small), small, member, pay_by=PayBy.BANK)
+        numbers.append(Invoice.objects.get(order=order).number)
+    year = timezone.localdate().year
+    assert numbers == [f"{year}-000001", f"{year}-000002", f"{year}-000003"]
+    member = UserFactory()
+    next_year = timezone.now().replace(year=year + 1)
+    order = order_for(subscribe(member, small, days=500), small, member, pay_by=PayBy.BANK, now=next_year)
+    assert Invoice.objects.get(order=order).number == f"{year + 1}-000001"
+    assert InvoiceSequence.objects.get(year=year).last == 3
+
+
+# The IPS QR code
+
+
+def test_ips_payload_has_the_fields_in_the_order_the_rules_give():
+    text = ips.payload(
+        account="160-12345-" + ACCOUNT[-2:],
+        payee="Northwind d.o.o., Beograd",
+        amount=Decimal("11900"),
+        purpose="Faktura 2026-000001",
+        reference=ips.reference_97("2026000001"),
+        payer="Pera | Perić",
+    )
+    assert text == (
+        f"K:PR|V:01|C:1|R:{ACCOUNT}|N:Northwind d.o.o., Beograd|I:RSD11900,00|P:Pera Perić|SF:221"
+        f"|S:Faktura 2026-000001|RO:97{ips.reference_97('2026000001')}"
+    )
+
+
+def test_ips_refuses_wrong_accounts_amounts_and_currencies():
+    wrong = ACCOUNT[:-2] + f"{(int(ACCOUNT[-2:]) + 1) % 100:02d}"
+    for account in (wrong, "12345", "160-12345678901234-00"):
+        with pytest.raises(ips.IPSError):
+            ips.normalise_account(account)
+    with pytest.raises(ips.IPSError):
+        ips.payload(account=ACCOUNT, payee="X", amount=Decimal("0"))
+    with pytest.raises(ips.IPSError):
+        ips.payload(account=ACCOUNT, payee="X", amount=Decimal("10"), currency="EUR")
+    assert ips.amount_text(Decimal("1234.5")) == "1234,50"
+    assert ips.reference_is_valid(ips.reference_97("123456")) and not ips.reference_is_valid("00123456")
+
+
+def test_settings_refuse_a_bank_account_with_a_typo(db):
+    from django.core.exceptions import ValidationError
+
+    rules = MembershipSettings.load()
+    rules.bank_account = ACCOUNT[:-1] + str((int(ACCOUNT[-1]) + 1) % 10)
+    with pytest.raises(ValidationError):
+        rules.clean()
+
+
+# Concurrency on PostgreSQL
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are a PostgreSQL matter")
+def test_concurrent_orders_payments_and_invoices_change_state_once(transactional_db):
+    from tests.tickets.test_concurrency import run_at_once
+
+    ensure_baseline()
+    rules = MembershipSettings.load()
+    rules.bank_account = ACCOUNT
+    rules.save()
+    small = make_plans()[0]
+    member = UserFactory()
+    subscription = subscribe(member, small)
+    before = subscription.ends_at
+    amount = billing.quote(subscription, small).amount
+    orders = []
+
+    def place(_index):
+        orders.append(
+            billing.place_order(
+                subscription=subscription, plan=small, user=member, pay_by=PayBy.BANK, seen_amount=amount
+            )
+        )
+
+    assert run_at_once(4, place) == []
+    assert len({order.pk for order in orders}) == 1 and Invoice.objects.count() == 1
+    order = orders[0]
+    outcomes = []
+    assert run_at_once(5, lambda _i: outcomes.append(billing.mark_paid(order=order, by=None))) == []
+    assert sorted(outcomes) == ["already"] * 4 + ["applied"]
+    subscription.refresh_from_db()
+    assert subscription.ends_at == billing.add_period(before, "year")
+
+    others = [subscribe(UserFactory(), small) for _ in range(8)]
+
+    def order_other(index):
+        billing.place_order(
+            subscription=others[index], plan=small, user=others[index].holder, pay_by=PayBy.BANK, seen_amount=amount
+        )
+
+    assert run_at_once(8, order_other) == []
+    sequences = sorted(Invoice.objects.values_list("sequence", flat=True))
+    assert sequences == list(range(1, 10))
+
+
+def test_unknown_payment_callbacks_answer_404(client):
+    assert client.get(f"/payments/process/{uuid.uuid4()}/").status_code == 404
+    assert client.post(f"/payments/process/{uuid.uuid4()}/", {"status": "confirmed"}).status_code == 404
+    assert client.post("/payments/process/nosuchgateway/").status_code == 400
+
+
+def test_cancelled_subscriptions_are_not_renewed_here(plans, member):
+    subscription = subscribe(member, plans[0], status=SubscriptionStatus.CANCELLED)
+    with pytest.raises(billing.BillingError, match="cancelled"):
+        billing.quote(subscription, plans[0])
