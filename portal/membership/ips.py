@@ -115,4 +115,4 @@ def _clean(text: str) -> str:
 def qr_svg(text: str, *, title: str) -> str:
     """The QR code as inline SVG (error correction M, UTF-8, as the IPS rules ask)."""
     code = segno.make(text, error="m", encoding="utf-8", micro=False, boost_error=False)
-    return code.svg_inline(scale=4, border=4, title=title, dark="#000", light="#fff")
+    return code.svg_inline(scale=4, border=4, title=title, dark="#000", light="#fff", omitsize=True)

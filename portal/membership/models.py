@@ -347,6 +347,12 @@ class MembershipSettings(BaseGenericSetting):
         verbose_name = _("membership settings")
 
     @property
+    def bank_account_display(self) -> str:
+        from .ips import format_account
+
+        return format_account(self.bank_account) if len(self.bank_account) == 18 else self.bank_account
+
+    @property
     def reminder_leads(self) -> list[int]:
         return sorted(
             {int(part) for part in self.reminder_days.replace(" ", "").split(",") if part.isdigit()}, reverse=True

@@ -116,6 +116,33 @@ def build_support_pages(user) -> list[str]:
     ]
 
 
+def build_member_pages(user) -> list[str]:
+    """A subscription with a renewal waiting for a bank transfer, and a card order to pay."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from portal.membership import billing, ips
+    from portal.membership.models import MembershipSettings, Plan, Subscription
+
+    rules = MembershipSettings.load()
+    rules.bank_account, rules.payee_name = ips.account_with_control("160", "12345"), "Northwind d.o.o."
+    rules.save()
+    small = Plan.objects.create(name="Small", code="small", price=Decimal("365.00"), currency="RSD")
+    large = Plan.objects.create(name="Large", code="large", price=Decimal("730.00"), currency="RSD")
+    subscription = Subscription.objects.create(holder=user, plan=small, ends_at=timezone.now() + timedelta(days=9))
+    order = billing.place_order(
+        subscription=subscription, plan=small, user=user, pay_by="bank", seen_amount=Decimal("365.00")
+    )
+    return [
+        f"/me/subscriptions/{subscription.pk}/change/?plan={large.code}",
+        f"/me/orders/{order.pk}/",
+        f"/me/invoices/{order.invoice.number}/",
+        f"/me/orders/{order.pk}/pay/",
+    ]
+
+
 def check_page(page, url: str, name: str, screenshot) -> list[str]:
     problems = []
     response = page.goto(url)
@@ -157,7 +184,7 @@ def test_pages_are_accessible_and_fit_the_screen(browser, live_site, screenshot,
     from knowledge_base.models import ArticlePage
 
     feedback_page = f"/help/feedback/{ArticlePage.objects.get(slug='set-up-the-router').pk}/"
-    support_pages = build_support_pages(user)
+    support_pages = build_support_pages(user) + build_member_pages(user)
     for path in [*SIGNED_IN_PAGES, *HELP_PAGES, feedback_page, *support_pages, *community["signed_in"]]:
         slug = path.strip("/").replace("/", "-").replace("?", "-")
         problems += check_page(page, live_site.url + path, f"{slug}-{width}-{scheme}", screenshot)
