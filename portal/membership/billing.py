@@ -267,6 +267,36 @@ def place_order(
     return order
 
 
+def prepare_renewal(subscription: Subscription, *, now=None) -> Order | None:
+    """Automatic renewal, run with the reminders: a free plan is renewed at once; a paid plan gets
+    its renewal invoice for bank transfer (cards are not kept on file). Returns the order, or None
+    when there is nothing to prepare. Repeated runs find the same order."""
+    now = now or timezone.now()
+    waiting = Order.objects.filter(subscription=subscription, status=OrderStatus.PENDING).first()
+    if waiting is not None:
+        return waiting
+    if subscription.holder_id:
+        buyer = subscription.holder
+    else:
+        buyer = subscription.organisation.members.filter(is_organisation_admin=True, is_active=True).first()
+    if buyer is None or subscription.plan is None:
+        return None
+    try:
+        offer = quote(subscription, subscription.plan, now=now)
+        if offer.amount and not bank_transfer_offered():
+            return None
+        return place_order(
+            subscription=subscription,
+            plan=subscription.plan,
+            user=buyer,
+            pay_by=PayBy.BANK,
+            seen_amount=offer.amount,
+            now=now,
+        )
+    except BillingError:
+        return None
+
+
 def _methods() -> set[str]:
     methods = set()
     if card_offered():
@@ -426,7 +456,7 @@ def _apply(order: Order, subscription: Subscription, *, actor, now, payment=None
             note=order.plan.name,
             now=now,
         )
-    if order.buyer_id:
+    if order.buyer_id and order.amount:  # free changes are confirmed on the page (or by the reminder)
         until = timezone.localtime(order.new_ends_at).strftime("%Y-%m-%d")
         notify(
             recipients=[order.buyer],

@@ -136,10 +136,23 @@ def _remind(subscription: Subscription, days: int, now: datetime) -> bool:
     for person in _people_to_tell(subscription):
         groups.setdefault((person.locale, person.time_zone), []).append(person)
     url = reverse("membership:subscriptions")
+    order = None
+    if days >= 0 and subscription.auto_renew:
+        from .billing import prepare_renewal
+
+        order = prepare_renewal(subscription, now=now)
+        if order is not None:
+            url = reverse("membership:order", args=[order.pk])
     for (language, zone), group in groups.items():
         with translation.override(language):
             if days < 0:
                 title = _("We miss you: your membership has ended")
+            elif order is not None and order.status == "paid":
+                end = timezone.localtime(order.new_ends_at, ZoneInfo(zone)).strftime("%Y-%m-%d")
+                title = _("Your membership was renewed until %(date)s") % {"date": end}
+            elif order is not None:
+                end = timezone.localtime(subscription.ends_at, ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+                title = _("Your membership renews on %(date)s: the invoice is ready") % {"date": end}
             else:
                 end = timezone.localtime(subscription.ends_at, ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
                 title = _("Your membership ends on %(date)s") % {"date": end}

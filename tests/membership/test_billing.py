@@ -456,3 +456,26 @@ def test_cancelled_subscriptions_are_not_renewed_here(plans, member):
     subscription = subscribe(member, plans[0], status=SubscriptionStatus.CANCELLED)
     with pytest.raises(billing.BillingError, match="cancelled"):
         billing.quote(subscription, plans[0])
+
+
+def test_automatic_renewal_issues_the_invoice_with_the_reminder_once(plans, member):
+    from portal.membership import subscriptions
+    from portal.notifications.models import Notification
+
+    small = plans[0]
+    renewing = subscribe(member, small, days=6)
+    ending = subscribe(UserFactory(), small, days=6, auto_renew=False)
+    free = Plan.objects.create(name="Free", code="free", price=Decimal("0.00"), currency="RSD")
+    free_member = UserFactory()
+    gratis = subscribe(free_member, free, days=6)
+    with committed():
+        assert subscriptions.send_reminders() == 3
+        assert subscriptions.send_reminders() == 0
+    order = Order.objects.get(subscription=renewing)
+    assert order.status == OrderStatus.PENDING and Invoice.objects.get(order=order).status == InvoiceStatus.DUE
+    assert not Order.objects.filter(subscription=ending).exists()
+    note = Notification.objects.get(recipient=member)
+    assert "the invoice is ready" in note.title and note.url == f"/me/orders/{order.pk}/"
+    gratis.refresh_from_db()
+    assert gratis.ends_at > timezone.now() + timedelta(days=300)
+    assert "renewed until" in Notification.objects.get(recipient=free_member).title
