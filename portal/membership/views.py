@@ -67,11 +67,14 @@ def subscriptions(request):
     offered = list(Plan.objects.filter(is_active=True))
     for item in shown:
         current = item.subscription.plan
-        item.choices = (
-            [plan for plan in offered if current is not None and plan != current and plan.currency == current.currency]
-            if item.can_manage
-            else []
-        )
+        if not item.can_manage or current is None:
+            continue
+        # (plan, is an upgrade): plans are compared by their daily price, as proration does.
+        item.choices = [
+            (plan, billing.daily_rate(plan) > billing.daily_rate(current))
+            for plan in offered
+            if plan != current and plan.currency == current.currency
+        ]
     return render(
         request,
         "membership/subscriptions.html",

@@ -191,3 +191,37 @@ def test_turning_renewal_off_is_in_the_audit_trail(customer_client, subscription
 
 def test_the_ips_account_in_settings_is_the_one_the_code_carries(customer_client, subscription):
     assert ips.normalise_account(MembershipSettings.load().bank_account) == ACCOUNT
+
+
+def test_the_subscriptions_and_orders_pages_ask_the_same_queries_for_one_or_many_orders(client, customer, plans):
+    from portal.membership import billing
+
+    admin = UserFactory(role="admin")
+    subscription = Subscription.objects.create(
+        holder=customer, plan=plans[0], ends_at=timezone.now() + timedelta(days=9)
+    )
+
+    def order_more(count):
+        for _ in range(count):
+            order = billing.place_order(
+                subscription=subscription, plan=plans[0], user=customer, pay_by="bank", seen_amount=Decimal("365.00")
+            )
+            billing.settle(order)
+            subscription.refresh_from_db()
+
+    def counted(url, user):
+        client.force_login(user)
+        client.get(url)  # warm the session, settings and menus
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    order_more(1)
+    few = counted("/me/subscriptions/", customer), counted("/admin/membership/orders/", admin)
+    order_more(14)
+    many = counted("/me/subscriptions/", customer), counted("/admin/membership/orders/", admin)
+    assert few == many, (few, many)
+    assert few == (6, 15)  # pinned: the member's page and the staff list
