@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import serving, views
 from portal.accounts import urls as accounts_urls
+from portal.membership import callbacks
 from portal.search import urls as search_urls
 
 urlpatterns = [
@@ -24,8 +25,11 @@ urlpatterns = [
     path("help/", include("knowledge_base.urls")),
     path("community/", include("community.urls")),
     path("support/", include("tickets.urls")),
-    # Gateway callbacks (django-payments): unknown payments answer 404.
-    path("payments/", include("payments.urls")),
+    # Gateway callbacks (django-payments): unknown payments answer 404, unverifiable ones 400.
+    path("payments/process/<uuid:token>/", callbacks.process_payment, name="process_payment"),
+    re_path(
+        r"^payments/process/(?P<variant>[a-z-]+)/$", callbacks.static_process_payment, name="static_process_payment"
+    ),
 ]
 
 if settings.DEBUG:

@@ -479,3 +479,72 @@ def test_automatic_renewal_issues_the_invoice_with_the_reminder_once(plans, memb
     gratis.refresh_from_db()
     assert gratis.ends_at > timezone.now() + timedelta(days=300)
     assert "renewed until" in Notification.objects.get(recipient=free_member).title
+
+
+STRIPE = {
+    "card": ("payments.stripe.StripeProviderV3", {"api_key": "sk_test_portal", "endpoint_secret": "whsec_portal"})
+}
+
+
+def stripe_signature(body: bytes, secret: str = "whsec_portal") -> str:  # noqa: S107 (a test secret)
+    """The Stripe-Signature header Stripe sends: HMAC-SHA256 of "<time>.<body>" with the endpoint secret."""
+    import hashlib
+    import hmac
+    import time
+
+    stamp = int(time.time())
+    digest = hmac.new(secret.encode(), f"{stamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={stamp},v1={digest}"
+
+
+@pytest.fixture
+def stripe_gateway(settings):
+    from payments import core
+
+    core.PROVIDER_CACHE.clear()  # django-payments keeps one provider per variant name
+    settings.PAYMENT_VARIANTS = STRIPE
+    yield
+    core.PROVIDER_CACHE.clear()
+
+
+def test_stripe_callbacks_are_verified_and_applied_once(client, stripe_gateway, plans, member):
+    import json
+
+    small = plans[0]
+    subscription = subscribe(member, small)
+    before = subscription.ends_at
+    order = order_for(subscription, small, member)
+    payment = billing.start_payment(order=order, user=member)
+    event = {
+        "type": "checkout.session.completed",
+        "data": {"object": {"client_reference_id": payment.token, "status": "complete", "payment_status": "paid"}},
+    }
+    body = json.dumps(event).encode()
+    url = "/payments/process/card/"
+    # No signature, a forged one, and an unknown payment: refused with a reason, nothing changes.
+    assert client.post(url, body, content_type="application/json").status_code == 400
+    forged = client.post(url, body, content_type="application/json", HTTP_STRIPE_SIGNATURE=stripe_signature(body, "x"))
+    assert forged.status_code == 400 and "could not be verified" in forged.json()["error"]
+    unknown = json.dumps(
+        {**event, "data": {"object": {**event["data"]["object"], "client_reference_id": str(uuid.uuid4())}}}
+    ).encode()
+    assert (
+        client.post(
+            url, unknown, content_type="application/json", HTTP_STRIPE_SIGNATURE=stripe_signature(unknown)
+        ).status_code
+        == 404
+    )
+    subscription.refresh_from_db()
+    assert subscription.ends_at == before
+    # The real one, delivered twice (gateways retry): applied once.
+    for _ in range(2):
+        with committed():
+            answer = client.post(
+                url, body, content_type="application/json", HTTP_STRIPE_SIGNATURE=stripe_signature(body)
+            )
+        assert answer.status_code == 200
+    subscription.refresh_from_db()
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID and subscription.ends_at == billing.add_period(before, "year")
+    assert Invoice.objects.filter(order=order, status=InvoiceStatus.PAID).count() == 1
+    assert SubscriptionEvent.objects.filter(order=order, kind="renew").count() == 1
