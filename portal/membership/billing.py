@@ -25,11 +25,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from payments import PaymentStatus
 
@@ -457,13 +458,16 @@ def _apply(order: Order, subscription: Subscription, *, actor, now, payment=None
             now=now,
         )
     if order.buyer_id and order.amount:  # free changes are confirmed on the page (or by the reminder)
-        until = timezone.localtime(order.new_ends_at).strftime("%Y-%m-%d")
+        # A gateway's callback carries no language: the buyer reads it in theirs, in their time zone.
+        buyer = order.buyer
+        until = timezone.localtime(order.new_ends_at, ZoneInfo(buyer.time_zone)).strftime("%Y-%m-%d")
+        with translation.override(buyer.locale):
+            title = _("Thank you: your %(plan)s membership runs until %(date)s") % {
+                "plan": order.plan.name,
+                "date": until,
+            }
         notify(
-            recipients=[order.buyer],
-            kind="membership.paid",
-            title=_("Thank you: your %(plan)s membership runs until %(date)s")
-            % {"plan": order.plan.name, "date": until},
-            url=reverse("membership:order", args=[order.pk]),
+            recipients=[buyer], kind="membership.paid", title=title, url=reverse("membership:order", args=[order.pk])
         )
 
 

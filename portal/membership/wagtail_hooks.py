@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -85,6 +86,7 @@ def orders_view(request):
     orders = Order.objects.select_related("subscription__holder", "subscription__organisation", "plan", "invoice")
     if status in OrderStatus.values:
         orders = orders.filter(status=status)
+    page = Paginator(orders, 50).get_page(request.GET.get("page"))
     form = StatementForm()
     result = None
     if request.method == "POST":
@@ -102,7 +104,8 @@ def orders_view(request):
         request,
         "membership/admin/orders.html",
         {
-            "orders": orders[:200],
+            "orders": page,
+            "page": page,
             "statuses": OrderStatus.choices,
             "status": status,
             "form": form,

@@ -548,3 +548,17 @@ def test_stripe_callbacks_are_verified_and_applied_once(client, stripe_gateway, 
     assert order.status == OrderStatus.PAID and subscription.ends_at == billing.add_period(before, "year")
     assert Invoice.objects.filter(order=order, status=InvoiceStatus.PAID).count() == 1
     assert SubscriptionEvent.objects.filter(order=order, kind="renew").count() == 1
+
+
+def test_the_payment_confirmation_is_in_the_buyers_language_and_time_zone(plans):
+    from portal.notifications.models import Notification
+
+    buyer = UserFactory(locale="sr-latn", time_zone="America/New_York")
+    small = plans[0]
+    subscription = subscribe(buyer, small, days=5)
+    subscription.ends_at = datetime(2027, 1, 1, 3, 0, tzinfo=ZoneInfo("UTC"))  # still 31 December in New York
+    subscription.save()
+    order = order_for(subscription, small, buyer, now=datetime(2026, 12, 20, tzinfo=ZoneInfo("UTC")))
+    pay_by_card(order, buyer)
+    title = Notification.objects.get(recipient=buyer, kind="membership.paid").title
+    assert title.startswith("Hvala") and "2027-12-31" in title
