@@ -37,3 +37,29 @@ def serve(request, path):
         except Http404:
             request._wagtail_route_for_request = None
     return wagtail_views.serve(request, path)
+
+
+def _restriction_map() -> tuple[frozenset[str], frozenset[str]]:
+    """Tree paths of the pages with view restrictions, and of alias pages, for this content
+    generation (restrictions and aliases start a new one when they change)."""
+    key = f"serving:restrictions:{current_generation()}"
+    found = cache.get(key)
+    if found is None:
+        from wagtail.models import Page, PageViewRestriction
+
+        restricted = frozenset(PageViewRestriction.objects.values_list("page__path", flat=True))
+        aliases = frozenset(Page.objects.filter(alias_of__isnull=False).values_list("path", flat=True))
+        found = (restricted, aliases)
+        cache.set(key, found, ROOT_CACHE_SECONDS)
+    return found
+
+
+def may_be_restricted(page) -> bool:
+    """Whether a view restriction can apply to the page: one on it or an ancestor, or an alias on
+    the way (whose source's restrictions apply). Only then does Wagtail's own check run."""
+    restricted, aliases = _restriction_map()
+    if not restricted and not aliases:
+        return False
+    step = page.steplen
+    own_and_ancestors = {page.path[:end] for end in range(step, len(page.path) + 1, step)}
+    return not own_and_ancestors.isdisjoint(restricted) or not own_and_ancestors.isdisjoint(aliases)

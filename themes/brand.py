@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import DEFAULT_PRIMARY_COLOUR, BrandingSettings
@@ -97,5 +97,14 @@ def brand_for_request(request) -> Brand:
 @receiver(page_unpublished)
 @receiver(post_delete, sender=Page)
 @receiver(post_page_move)
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
 def _forget_brands(sender, **kwargs) -> None:
     invalidate_brands()
+
+
+@receiver(post_save)
+def _forget_on_new_alias(sender, instance, created, **kwargs) -> None:
+    """An alias page takes its source's view restrictions: serving must know it exists."""
+    if created and isinstance(instance, Page) and instance.alias_of_id:
+        invalidate_brands()

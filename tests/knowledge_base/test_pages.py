@@ -155,7 +155,7 @@ def test_section_query_count_does_not_grow_with_articles(client, kb, extra, djan
         add_article(kb.section, f"More {n}")
     client.cookies["sessionid"] = "none"
     client.get(kb.section.url)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(kb.section.url)
 
 
@@ -328,3 +328,29 @@ def test_suggestions_answer_json_with_title_kind_and_url(client, kb):
         "url": "/help/router-ax3/getting-started/set-up-the-router/",
     } in results
     assert client.get("/search/suggest/", {"q": "a"}).json()["results"] == []  # too short to suggest
+
+
+def test_view_restrictions_apply_at_once_to_the_page_its_descendants_and_aliases(client, kb):
+    """Pages outside every restricted branch skip Wagtail's restriction query; a restriction added,
+    an alias made of a restricted page, or a restriction removed takes effect on the next request."""
+    from wagtail.models import PageViewRestriction
+
+    url = kb.public.url
+    assert client.get(url).status_code == 200
+    restriction = PageViewRestriction.objects.create(page=kb.section, restriction_type=PageViewRestriction.LOGIN)
+    client.cookies.clear()
+    response = client.get(url)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    other_section = SectionPage(title="Elsewhere", slug="elsewhere")
+    kb.kb.add_child(instance=other_section)
+    publish(other_section)
+    # An alias answers to the restrictions of its source page itself (Wagtail's rule).
+    PageViewRestriction.objects.create(page=kb.second, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(other_section.url).status_code == 200  # the restriction map is read before the alias exists
+    alias = kb.second.create_alias(parent=other_section, update_slug="wifi-alias")
+    client.cookies.clear()
+    assert client.get(alias.url).status_code == 302
+    assert client.get(other_section.url).status_code == 200
+    restriction.delete()
+    client.cookies.clear()
+    assert client.get(url).status_code == 200
