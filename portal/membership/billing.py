@@ -252,8 +252,9 @@ def place_order(
         _event(subscription, "order", order=order, actor=user, detail=_describe(order), now=now)
     else:
         order = existing
-        if order.status != OrderStatus.PENDING or order.pay_by != pay_by:
-            # A failed or replaced order is tried again; nothing was taken, so the current quote stands.
+        if order.status != OrderStatus.PENDING or order.pay_by != pay_by or order.amount != offer.amount:
+            # A failed, replaced or older order is tried again; nothing was taken, so the current quote
+            # stands (an upgrade costs less each day: the member pays what the page showed).
             if _has_confirmed_payment(order):
                 return order
             for name, value in values.items():
@@ -338,7 +339,11 @@ def start_payment(*, order: Order, user, ip: str | None = None) -> Payment:
         raise BillingError(_("This order is not waiting for payment."))
     if not card_offered():
         raise BillingError(_("Card payments are not available. Choose bank transfer."))
-    open_payment = order.payments.filter(status__in=[PaymentStatus.WAITING, PaymentStatus.INPUT]).last()
+    open_payment = (
+        order.payments.filter(status__in=[PaymentStatus.WAITING, PaymentStatus.INPUT], total=order.amount)
+        .order_by("pk")
+        .last()
+    )
     if open_payment is not None:
         return open_payment
     if order.pay_by != PayBy.CARD:
@@ -375,7 +380,7 @@ def _payment_failed(payment: Payment) -> None:
 
 
 @transaction.atomic
-def settle(order: Order, *, payment: Payment | None = None, by=None, transfer: BankTransfer | None = None, now=None):
+def settle(order: Order, *, payment: Payment | None = None, by=None, now=None):
     """The order has been paid: apply it once. Returns a short word for what happened
     ("applied", "already", "refund")."""
     now = now or timezone.now()
@@ -586,6 +591,20 @@ def _parse_date(text: str) -> date | None:
     return None
 
 
+def _invoices_for_references(rows: list[list[str]], column: int) -> dict[str, Invoice]:
+    """The invoices a statement's references can name (with or without the model 97 in front), in
+    one query: references are stored as digits."""
+    wanted = set()
+    for row in rows:
+        digits = re.sub(r"\D", "", row[column]) if len(row) > column else ""
+        if digits:
+            wanted.add(digits)
+            if digits.startswith("97"):
+                wanted.add(digits[2:])
+    found = Invoice.objects.filter(reference__in=wanted).exclude(status=InvoiceStatus.VOID).select_related("order")
+    return {invoice.reference: invoice for invoice in found}
+
+
 def import_statement(*, text: str, by) -> ImportResult:
     """Match a bank statement's incoming payments to bank-transfer invoices by their reference.
 
@@ -609,7 +628,7 @@ def import_statement(*, text: str, by) -> ImportResult:
             _("The first line must name the columns; missing: %(columns)s.") % {"columns": ", ".join(missing)}
         )
         return result
-    invoices = {}
+    invoices = _invoices_for_references(rows[1:], columns["reference"])
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -642,13 +661,6 @@ def import_statement(*, text: str, by) -> ImportResult:
             if not created:
                 result.already.append(line)
                 continue
-            if not invoices:
-                invoices.update(
-                    {
-                        re.sub(r"\D", "", invoice.reference): invoice
-                        for invoice in Invoice.objects.select_related("order").exclude(status=InvoiceStatus.VOID)
-                    }
-                )
             invoice = invoices.get(digits) or invoices.get(digits[2:] if digits.startswith("97") else "")
             if invoice is None:
                 transfer.outcome = _("No invoice has this reference.")
@@ -657,7 +669,7 @@ def import_statement(*, text: str, by) -> ImportResult:
                 transfer.order = invoice.order
             else:
                 transfer.order = invoice.order
-                outcome = settle(invoice.order, by=by, transfer=transfer)
+                outcome = settle(invoice.order, by=by)
                 transfer.outcome = {
                     "applied": _("Invoice %(number)s paid."),
                     "already": _("Invoice %(number)s was already paid."),
@@ -683,7 +695,3 @@ def orders_for(user):
     if user.organisation_id and user.is_organisation_admin:
         condition |= Q(subscription__organisation_id=user.organisation_id)
     return Order.objects.filter(condition).select_related("plan", "invoice").order_by("-created_at", "-pk")
-
-
-def may_see_order(user, order: Order) -> bool:
-    return can_manage(user, order.subscription) or user.has_perm("membership.view_order")

@@ -30,7 +30,7 @@ def _guarded(view, request, **kwargs):
     try:
         return view(request, **kwargs)
     except _unverifiable() as error:
-        logger.warning("Payment callback refused (%s): %s", type(error).__name__, error)
+        logger.warning("Payment callback refused (%s): %s", type(error).__name__, error, exc_info=True)
         return JsonResponse({"error": "The callback could not be verified."}, status=400)
 
 

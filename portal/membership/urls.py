@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -12,5 +12,5 @@ urlpatterns = [
     path("subscriptions/<int:pk>/change/", views.change, name="change"),
     path("orders/<int:pk>/", views.order, name="order"),
     path("orders/<int:pk>/pay/", views.pay, name="pay"),
-    path("invoices/<str:number>/", views.invoice, name="invoice"),
+    re_path(r"^invoices/(?P<number>\d{4}-\d{6})/$", views.invoice, name="invoice"),
 ]

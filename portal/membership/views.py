@@ -1,5 +1,7 @@
 """The member's benefits page (/me/benefits/): tier, progress, points, and redeeming benefits."""
 
+import logging
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -8,11 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from payments import RedirectNeeded
+from payments import PaymentError, RedirectNeeded
 
 from . import benefits as catalogue
 from . import billing
@@ -20,6 +21,8 @@ from . import points as ledger
 from . import subscriptions as plans
 from .choices import InvoiceStatus, OrderStatus, PayBy
 from .models import Benefit, Invoice, Order, Plan, Redemption, Subscription
+
+logger = logging.getLogger(__name__)
 
 SHOWN_CODE = "membership_shown_code"
 
@@ -89,6 +92,9 @@ def _managed_subscription(request, pk) -> Subscription:
     return subscription
 
 
+PLAN_CODE = re.compile(r"[-a-zA-Z0-9_]{1,30}")
+
+
 @never_cache
 @login_required
 def change(request, pk):
@@ -96,7 +102,7 @@ def change(request, pk):
     subscription = _managed_subscription(request, pk)
     data = request.POST if request.method == "POST" else request.GET
     code = data.get("plan") or (subscription.plan.code if subscription.plan else "")
-    plan = Plan.objects.filter(code=code[:30]).first()
+    plan = Plan.objects.filter(code=code).first() if PLAN_CODE.fullmatch(code) else None
     context = {"subscription": subscription, "plan": plan, "methods": _payment_methods()}
     if plan is None:
         context["error"] = _("There is no such plan. Choose one from your subscriptions page.")
@@ -157,6 +163,10 @@ def pay(request, pk):
     except billing.BillingError as error:
         messages.error(request, str(error))
         return redirect("membership:order", order.pk)
+    except (PaymentError, OSError) as error:  # the gateway refused or could not be reached
+        logger.warning("Payment for order %s could not go ahead: %s", order.pk, error)
+        messages.error(request, _("The payment service did not accept the payment. Nothing was charged; try again."))
+        return redirect("membership:order", order.pk)
     except RedirectNeeded as needed:
         target = str(needed)
         own = reverse("membership:order", args=[order.pk])
@@ -180,7 +190,6 @@ def order(request, pk):
             "bank": billing.MembershipSettings.load(),
             "failed": order.status == OrderStatus.FAILED,
             "can_pay_by_card": order.status == OrderStatus.PENDING and billing.card_offered(),
-            "now": timezone.now(),
         },
     )
 
@@ -196,15 +205,16 @@ def invoice(request, number):
         plans.can_manage(request.user, invoice.order.subscription) or request.user.has_perm("membership.view_invoice")
     ):
         raise Http404
+    bank = billing.MembershipSettings.load()
     return render(
         request,
         "membership/invoice.html",
         {
             "invoice": invoice,
-            "bank": billing.MembershipSettings.load(),
+            "bank": bank,
             "qr": billing.ips_code(invoice),
             "due": invoice.status == InvoiceStatus.DUE,
-            "seller": billing.MembershipSettings.load().payee_name or settings.WAGTAIL_SITE_NAME,
+            "seller": bank.payee_name or settings.WAGTAIL_SITE_NAME,
         },
     )
 

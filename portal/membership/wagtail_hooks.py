@@ -99,6 +99,7 @@ def orders_view(request):
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
                 text = raw.decode("cp1250", errors="replace")  # Serbian and Slovenian banks' older exports
+            text = text.replace("\x00", "")  # never stored: PostgreSQL text cannot hold it
             result = billing.import_statement(text=text, by=request.user)
     return render(
         request,

@@ -562,3 +562,16 @@ def test_the_payment_confirmation_is_in_the_buyers_language_and_time_zone(plans)
     pay_by_card(order, buyer)
     title = Notification.objects.get(recipient=buyer, kind="membership.paid").title
     assert title.startswith("Hvala") and "2027-12-31" in title
+
+
+def test_an_order_placed_again_a_day_later_charges_the_new_price_not_the_old(plans, member):
+    small, large, _monthly = plans
+    subscription = subscribe(member, small, days=100.5)
+    now = timezone.now()
+    first = order_for(subscription, large, member, now=now)
+    assert first.amount == Decimal("100.00")
+    old_payment = billing.start_payment(order=first, user=member)
+    later = order_for(subscription, large, member, now=now + timedelta(days=1))
+    assert later.pk == first.pk and later.amount == Decimal("99.00")  # what the page shows that day
+    payment = billing.start_payment(order=later, user=member)
+    assert payment.pk != old_payment.pk and payment.total == Decimal("99.00")

@@ -8,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from payments import PaymentStatus
 
-from portal.membership import ips
 from portal.membership.choices import InvoiceStatus, OrderStatus
 from portal.membership.models import Invoice, MembershipSettings, Order, Plan, Subscription, SubscriptionEvent
 from tests.factories import UserFactory
@@ -113,6 +112,8 @@ def test_bank_transfer_shows_the_invoice_with_the_ips_qr_code(customer_client, s
         ({"plan": "nope", "amount": "365.00", "pay_by": "card"}, "There is no such plan"),
         ({"plan": "x" * 5000, "amount": "365.00", "pay_by": "card"}, "There is no such plan"),
         ({"plan": "small", "amount": "365.00\x00", "pay_by": "card"}, "The price has changed"),
+        ({"plan": "sm\x00all", "amount": "365.00", "pay_by": "card"}, "There is no such plan"),
+        ({"plan": "small", "amount": "365.00", "pay_by": "ca\x00rd"}, "Choose how to pay"),
     ],
 )
 def test_tampered_or_odd_input_is_refused_with_a_message_and_nothing_stored(
@@ -189,10 +190,6 @@ def test_turning_renewal_off_is_in_the_audit_trail(customer_client, subscription
     assert SubscriptionEvent.objects.filter(subscription=subscription, kind="renewal_off", actor=customer).exists()
 
 
-def test_the_ips_account_in_settings_is_the_one_the_code_carries(customer_client, subscription):
-    assert ips.normalise_account(MembershipSettings.load().bank_account) == ACCOUNT
-
-
 def test_the_subscriptions_and_orders_pages_ask_the_same_queries_for_one_or_many_orders(client, customer, plans):
     from portal.membership import billing
 
@@ -225,3 +222,46 @@ def test_the_subscriptions_and_orders_pages_ask_the_same_queries_for_one_or_many
     many = counted("/me/subscriptions/", customer), counted("/admin/membership/orders/", admin)
     assert few == many, (few, many)
     assert few == (6, 16)  # pinned: the member's page and the staff list
+
+
+def test_odd_addresses_answer_404_not_an_error(customer_client, subscription):
+    assert customer_client.get(f"/me/subscriptions/{subscription.pk}/change/?plan=a%00b").status_code == 400
+    for url in ("/me/invoices/a%00b/", "/me/invoices/2026-1/", "/me/orders/999999/", "/me/orders/x/pay/"):
+        assert customer_client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("gateway_response", ["payment-error", "failure"])
+def test_a_gateway_that_refuses_or_cannot_be_reached_gets_a_message_and_charges_nothing(
+    customer_client, subscription, gateway_response
+):
+    before = subscription.ends_at
+    customer_client.post(
+        f"/me/subscriptions/{subscription.pk}/change/", {"plan": "small", "amount": "365.00", "pay_by": "card"}
+    )
+    order = Order.objects.get()
+    response = customer_client.post(
+        f"/me/orders/{order.pk}/pay/",
+        # The dummy gateway records the status it is given, then fails as a gateway would.
+        {"status": PaymentStatus.ERROR, "fraud_status": "accept", "gateway_response": gateway_response},
+    )
+    assert response.status_code == 302 and response["Location"] == f"/me/orders/{order.pk}/"
+    page = customer_client.get(response["Location"]).content.decode()
+    assert "did not accept the payment" in page and "nothing has changed" in page
+    subscription.refresh_from_db()
+    assert subscription.ends_at == before and not Invoice.objects.exists()
+
+
+def test_a_statement_with_nul_characters_is_read(client, plans, subscription, customer):
+    client.force_login(customer)
+    client.post(f"/me/subscriptions/{subscription.pk}/change/", {"plan": "small", "amount": "365.00", "pay_by": "bank"})
+    invoice = Invoice.objects.get()
+    client.force_login(UserFactory(role="admin"))
+    statement = f"date,amount,reference,payer\n2026-12-03,365.00,{invoice.reference},Pe\x00ra\n"
+    with committed():
+        page = client.post(
+            "/admin/membership/orders/",
+            {"statement": SimpleUploadedFile("izvod.csv", statement.encode(), content_type="text/csv")},
+        ).content.decode()
+    assert "1 paid" in page
+    invoice.refresh_from_db()
+    assert invoice.status == InvoiceStatus.PAID
