@@ -22,7 +22,7 @@ from .models import (
     TicketEvent,
     parse_reference,
 )
-from .querysets import cc_ticket_ids
+from .querysets import cc_ticket_ids, readable_by
 
 
 def access_ticket(user, reference: str) -> Ticket:
@@ -30,15 +30,15 @@ def access_ticket(user, reference: str) -> Ticket:
     number = parse_reference(reference)
     if number is None:
         raise Http404
-    ticket = (
-        Ticket.objects.visible_to(user)
-        # Few joins: planning a wide join costs more than running it. What only the conversation
-        # needs (policy, calendar, merged/follow-up requests) is read when it is rendered, then cached.
-        .select_related("request_type", "requester")
-        .filter(number=number)
-        .first()
-    )
-    if ticket is None:
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    # Fetched by its unique number, then checked with `visible_to`'s rule in Python: a plain lookup
+    # plans and compiles in a fraction of the time of the OR/EXISTS condition. Few joins, too: what
+    # only the conversation needs (policy, calendar, merged/follow-up requests) is read when it is
+    # rendered, then cached.
+    ticket = Ticket.objects.select_related("request_type", "requester").filter(number=number).order_by()[:1]
+    ticket = next(iter(ticket), None)
+    if ticket is None or not readable_by(user, ticket):
         raise Http404
     return ticket
 
