@@ -19,10 +19,26 @@ class CommunityConfig(AppConfig):
             access.forget_category_moderators()
             pages_changed()
 
-        m2m_changed.connect(forget, sender=Category.moderators.through, dispatch_uid="community_moderators")
-        post_delete.connect(forget, sender=Category, dispatch_uid="community_category_deleted")
-        post_save.connect(forget, sender=Category, dispatch_uid="community_category_saved")
+        m2m_changed.connect(forget, sender=Category.moderators.through, weak=False, dispatch_uid="community_moderators")
+        post_delete.connect(forget, sender=Category, weak=False, dispatch_uid="community_category_deleted")
+        post_save.connect(forget, sender=Category, weak=False, dispatch_uid="community_category_saved")
         register_generation("/community/", generation)
+
+        from taggit.models import Tag
+
+        from .models import Topic, TopicTag
+
+        def tags_changed(instance, action, **kwargs):
+            if action in ("post_add", "post_remove", "post_clear") and isinstance(instance, Topic):
+                instance.refresh_tag_list()
+
+        def tag_renamed(instance, created, **kwargs):
+            if not created:
+                for topic in Topic.objects.filter(tagged_items__tag=instance).only("pk"):
+                    topic.refresh_tag_list()
+
+        m2m_changed.connect(tags_changed, sender=TopicTag, weak=False, dispatch_uid="community_topic_tags")
+        post_save.connect(tag_renamed, sender=Tag, weak=False, dispatch_uid="community_tag_renamed")
 
         from portal.membership.points import register_reasons
         from tickets.selectors import CUSTOMER_PANEL_SECTIONS

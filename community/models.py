@@ -127,6 +127,8 @@ class Topic(models.Model):
     language = models.CharField(_("language"), max_length=10, default="en")
     state = models.CharField(_("state"), max_length=20, choices=PostState.choices, default=PostState.PUBLISHED)
     tags = TaggableManager(through=TopicTag, blank=True, verbose_name=_("tags"))
+    #: [[name, slug], ...] of `tags`, kept by `refresh_tag_list` so lists and topic pages need no tag query.
+    tag_list = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now)
     last_poster = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -171,6 +173,11 @@ class Topic(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("community:topic", kwargs={"pk": self.pk, "slug": self.slug or "topic"})
+
+    def refresh_tag_list(self) -> None:
+        """Copy the topic's tags into `tag_list` (called whenever its tags change or a tag is renamed)."""
+        self.tag_list = [[tag.name, tag.slug] for tag in self.tags.order_by("name")]
+        Topic.objects.filter(pk=self.pk).update(tag_list=self.tag_list)
 
     @property
     def is_solved(self) -> bool:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.formatting import local_datetime
 from portal.membership import points as ledger
 
 from . import access
@@ -36,8 +37,7 @@ def topics(user, *, view: str = "latest", category: Category | None = None, tag:
     queryset = (
         Topic.objects.listed()
         .filter(access.readable_categories_q(user, prefix="category__"))
-        .select_related("category", "author", "last_poster")
-        .prefetch_related("tags")
+        .select_related("category", "author")
     )
     if category is not None:
         queryset = queryset.filter(category=category)
@@ -61,6 +61,12 @@ def paginate(queryset, number, per_page: int) -> Page:
     return Paginator(queryset, per_page).get_page(number)
 
 
+def tag_links(topic: Topic, tag_url=None) -> list[tuple[str, str]]:
+    """(name, address) of each of the topic's tags."""
+    tag_url = tag_url or _Urls("community:tag", slug="the-slug")
+    return [(name, tag_url(slug)) for name, slug in topic.tag_list]
+
+
 def decorate_topics(topics) -> list[Topic]:
     """Addresses and labels of each row of a topic list, worked out once here rather than per row there."""
     topics = list(topics)
@@ -73,7 +79,7 @@ def decorate_topics(topics) -> list[Topic]:
             "the-slug", topic.slug or "topic", 1
         )
         topic.category_url = category_url(topic.category.slug)
-        topic.tag_links = [(tag.name, tag_url(tag.slug)) for tag in topic.tags.all()]
+        topic.tag_links = tag_links(topic, tag_url)
         topic.byline = byline % {"name": topic.author.public_name}
     return topics
 
@@ -101,11 +107,22 @@ def visible_posts(user, topic: Topic, moderator: bool):
 def thread(user, topic: Topic, page_number) -> ThreadPage:
     """One topic's page: the opening post, the accepted answer and one page of replies."""
     moderator = access.can_moderate(user, topic.category)
+    signed_in = getattr(user, "is_authenticated", False)
     posts = visible_posts(user, topic, moderator).select_related("author", "author__community_profile")
-    opening = next((post for post in posts.filter(is_opening=True)[:1]), None)
-    replies = posts.filter(is_opening=False).order_by("created_at", "pk")
-    page = paginate(replies, page_number, POSTS_PER_PAGE)
-    on_page = list(page.object_list)
+    paginator = Paginator(posts.filter(is_opening=False).order_by("created_at", "pk"), POSTS_PER_PAGE)
+    if not signed_in:
+        # Readers signed out see exactly the published replies, which the topic's counter counts.
+        paginator.count = topic.reply_count
+    page = paginator.get_page(page_number)
+    if page.number == 1:
+        # The opening post and the first page of replies in one query: the opening sorts first.
+        rows = list(posts.order_by("-is_opening", "created_at", "pk")[: POSTS_PER_PAGE + 1])
+        opening = rows[0] if rows and rows[0].is_opening else None
+        on_page = rows[1:] if opening else rows[:POSTS_PER_PAGE]
+        page.object_list = on_page
+    else:
+        opening = next((post for post in posts.filter(is_opening=True)[:1]), None)
+        on_page = list(page.object_list)
     accepted = None
     if topic.accepted_post_id:
         accepted = next((post for post in on_page if post.pk == topic.accepted_post_id), None)
@@ -114,7 +131,7 @@ def thread(user, topic: Topic, page_number) -> ThreadPage:
     shown = [post for post in [opening, accepted, *on_page] if post is not None]
     ids = [post.pk for post in shown]
     result = ThreadPage(topic=topic, opening=opening, accepted=accepted, page=page)
-    if getattr(user, "is_authenticated", False):
+    if signed_in:
         result.my_votes = dict(PostVote.objects.filter(user=user, post_id__in=ids).values_list("post_id", "value"))
         result.my_flags = set(Flag.objects.filter(flagger=user, post_id__in=ids).values_list("post_id", flat=True))
     if moderator:
@@ -140,8 +157,14 @@ def decorate_posts(posts, result: ThreadPage) -> None:
     profile_url = _Urls("community:profile", handle="HANDLE")
     post_url = _Urls("community:post", pk=987654321)
     actions = {name: _Urls(f"community:{name}", pk=987654321) for name in ("vote", "edit", "delete", "flag")}
+    history_url = _Urls("community:history", pk=987654321)
+    moderate_url = _Urls("community:moderate_post", pk=987654321)
     byline = _("%(points)s reputation · trust level %(level)s")
     for post in posts:
+        post.created_iso = post.created_at.isoformat()
+        post.created_display = local_datetime(post.created_at)
+        post.history_url = history_url(post.pk)
+        post.moderate_url = moderate_url(post.pk)
         profile = getattr(post.author, "community_profile", None)
         post.author_reputation = profile.reputation if profile else 0
         post.author_url = profile_url(profile.handle) if profile else ""
@@ -152,6 +175,10 @@ def decorate_posts(posts, result: ThreadPage) -> None:
         post.my_vote = result.my_votes.get(post.pk, 0)
         post.flagged_by_me = post.pk in result.my_flags
         post.open_flag_count = result.open_flags.get(post.pk, 0)
+        if post.open_flag_count:
+            post.flags_label = ngettext("%(counter)s flag", "%(counter)s flags", post.open_flag_count) % {
+                "counter": post.open_flag_count
+            }
 
 
 def reply_page_of(user, post: Post) -> int:

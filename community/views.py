@@ -8,8 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import engines
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -200,10 +203,36 @@ def _render_topic(request, topic, reply_form, status=200):
         "article": _article(topic),
         "sees_request": topic.support_request and (user.pk == topic.author_id or access.is_staff(user)),
         "views": _list_titles(),
+        "tag_links": selectors.tag_links(topic),
         "json_ld": _qa_json_ld(request, page) if topic.is_solved and page.accepted and page.opening else "",
     }
+    context.update(_thread_html(request, context))
     response = render(request, "community/topic.html", context, status=status)
     return _cacheable(request, response, topic.pk) if status == 200 else response
+
+
+def _thread_html(request, context) -> dict:
+    """The posts of the page, rendered by Jinja2: a thread repeats the post markup dozens of times."""
+    fragment = {
+        **context,
+        "user": request.user,
+        "signed_in": request.user.is_authenticated,
+        "full_path": request.get_full_path(),
+        # One token for every form of the page (Jinja2's own would be worked out per form).
+        "csrf_input": csrf_input(request),
+        "accept_url": reverse("community:accept", args=[context["topic"].pk]),
+    }
+    jinja = engines["jinja2"]
+    replies = context["thread"].page.object_list
+    # Jinja2 escaped every value it printed; the result is safe markup for the page around it.
+    return {
+        "posts_html": mark_safe(jinja.get_template("community/thread_posts.html").render(fragment)),  # noqa: S308
+        "replies_html": mark_safe(  # noqa: S308
+            jinja.get_template("community/thread_replies.html").render({**fragment, "replies": replies})
+        )
+        if replies
+        else "",
+    }
 
 
 def _article(topic):

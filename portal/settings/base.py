@@ -117,6 +117,13 @@ TEMPLATES = [
             ],
         },
     },
+    # Jinja2 renders only the fragments repeated many times per page (portal/jinja2.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "portal.jinja2.environment"},
+    },
 ]
 
 # The embedded default is a SQLite file next to the code; DATABASE_URL selects anything else.

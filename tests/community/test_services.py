@@ -438,3 +438,37 @@ def test_watchers_of_a_members_only_category_hear_only_if_they_may_read_it_in_fi
         assert services.notify_about_post(post.pk) == 11  # the members among 22 watchers
     assert Notification.objects.filter(recipient=few[0]).count() == 2
     assert not Notification.objects.filter(recipient__in=[few[1], *many[10:]]).exists()
+
+
+def test_a_topics_tag_list_follows_its_tags_and_their_names(questions, asker):
+    """Lists and topic pages read tags from Topic.tag_list; it must never drift from the tags."""
+    from taggit.models import Tag
+
+    topic = services.start_topic(
+        category=questions, author=asker, title="Tagged question", body="Body", tags=["wifi", "Router"]
+    )
+    topic.refresh_from_db()
+    assert topic.tag_list == [["router", "router"], ["wifi", "wifi"]]
+    topic.tags.remove("wifi")
+    topic.refresh_from_db()
+    assert topic.tag_list == [["router", "router"]]
+    tag = Tag.objects.get(name="router")
+    tag.name = "routers"
+    tag.save()
+    topic.refresh_from_db()
+    assert topic.tag_list == [["routers", "router"]]
+    topic.tags.clear()
+    topic.refresh_from_db()
+    assert topic.tag_list == []
+
+
+def test_a_moderator_added_to_a_category_moderates_at_once(questions, asker):
+    """Category moderators are cached; adding one drops the cache (the signal must stay connected)."""
+    from community import access
+
+    topic = services.start_topic(category=questions, author=asker, title="Needs a moderator", body="x")
+    newcomer_moderator = trusted(UserFactory(role="customer"))
+    assert not access.can_moderate(newcomer_moderator, questions)  # the moderators are now cached
+    questions.moderators.add(newcomer_moderator)
+    assert access.can_moderate(newcomer_moderator, questions)
+    services.set_topic_flag(topic=topic, actor=newcomer_moderator, pinned=True)
