@@ -105,11 +105,14 @@ def prepare(env) -> str:
         "from bench.seed import seed_bench_data, seed_support_data; seed_bench_data();"
         "reference = seed_support_data();"
         "from bench.seed import seed_community_data; topic = seed_community_data();"
+        # Statistics as autovacuum would keep them in production (it may be off where this runs).
+        "from django.db import connection;"
+        "connection.vendor == 'postgresql' and connection.cursor().execute('ANALYZE');"
         "from django.contrib.sessions.backends.db import SessionStore;"
         "from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, BACKEND_SESSION_KEY;"
         "from portal.accounts.models import User;"
         "u = User.objects.get(email='customer@example.com'); s = SessionStore();"
-        "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend';"
+        "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'portal.accounts.backends.ModelBackend';"
         "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key, reference, topic)"
     )
     cookie, reference, topic = manage(env, "shell", "-c", code).strip().splitlines()[-1].split()
