@@ -7,6 +7,7 @@ participants (pinned in the tests).
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -21,6 +22,7 @@ from portal.membership import points as ledger
 from . import access
 from .choices import PostState
 from .models import BadgeAward, Category, CommunityProfile, Flag, Post, PostVote, Topic
+from .signals import generation
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
@@ -28,8 +30,27 @@ LIST_VIEWS = ("latest", "top", "unanswered", "solved")
 PERIODS = {"week": 7, "month": 30, "year": 365, "all": None}
 
 
+CATEGORIES_SECONDS = 300
+
+
+def all_categories() -> list[Category]:
+    """Every category with its product: a handful of rows every community page reads, kept per
+    version of the community (anything that changes their counters starts a new one) and for
+    at most CATEGORIES_SECONDS (products are renamed elsewhere)."""
+    key = f"community:categories:{generation()}"
+    found = cache.get(key)
+    if found is None:
+        found = list(Category.objects.select_related("product"))
+        cache.set(key, found, CATEGORIES_SECONDS)
+    return found
+
+
 def categories_for(user) -> list[Category]:
-    return list(access.readable_categories(user).select_related("product"))
+    return [category for category in all_categories() if access.can_read(user, category)]
+
+
+def category_by_slug(slug: str) -> Category | None:
+    return next((category for category in all_categories() if category.slug == slug), None)
 
 
 def topics(user, *, view: str = "latest", category: Category | None = None, tag: str = "", period: str = "all"):

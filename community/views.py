@@ -107,8 +107,8 @@ def topic_list(request, view):
 
 
 def category_detail(request, slug):
-    category = get_object_or_404(Category.objects.select_related("product"), slug=slug)
-    if not access.can_read(request.user, category):
+    category = selectors.category_by_slug(slug)
+    if category is None or not access.can_read(request.user, category):
         raise Http404
     view = request.GET.get("view", "latest")
     if view not in selectors.LIST_VIEWS:
@@ -158,7 +158,7 @@ def topic_detail(request, pk, slug=None):
     access.check_readable(request.user, topic)
     if slug != topic.slug:
         return redirect(topic.get_absolute_url() + (f"?{request.GET.urlencode()}" if request.GET else ""))
-    return _render_topic(request, topic, ReplyForm(initial=_quote_initial(request, topic)))
+    return _render_topic(request, topic, None)
 
 
 def _quote_initial(request, topic):
@@ -182,21 +182,25 @@ def _render_topic(request, topic, reply_form, status=200):
     if user.is_authenticated:
         watch = Watch.objects.filter(user=user, topic=topic).values_list("level", flat=True).first()
     moderator = access.can_moderate(user, topic.category)
+    can_reply = access.may_post_in(user, topic.category) and topic.is_listed and (not topic.is_locked or moderator)
+    if reply_form is None and can_reply:
+        reply_form = ReplyForm(initial=_quote_initial(request, topic))
     context = {
         "topic": topic,
         "thread": page,
         "page_obj": page.page,
         "reply_form": reply_form,
-        "can_reply": access.may_post_in(user, topic.category)
-        and topic.is_listed
-        and (not topic.is_locked or moderator),
+        "can_reply": can_reply,
         "can_accept": topic.category.is_questions
         and user.is_authenticated
         and (user.pk == topic.author_id or moderator),
         "moderator": moderator,
         "is_staff": access.is_staff(user),
-        "watch_form": WatchForm(initial={"level": watch or WatchLevel.NORMAL}),
-        "moderate_form": ModerateTopicForm(initial={"category": topic.category_id, "idea_status": topic.idea_status}),
+        # Forms only for those who see them.
+        "watch_form": WatchForm(initial={"level": watch or WatchLevel.NORMAL}) if user.is_authenticated else None,
+        "moderate_form": ModerateTopicForm(initial={"category": topic.category_id, "idea_status": topic.idea_status})
+        if moderator
+        else None,
         "idea_statuses": IdeaStatus.choices,
         "can_escalate": bridges.can_escalate(user) and not topic.support_request,
         "can_promote": bridges.can_promote(user) and topic.is_solved and not topic.article_page_id,

@@ -144,50 +144,59 @@ def _render_detail(request, ticket, reply_form, cc_form, status=200):
     settings_obj = SupportSettings.current()
     is_requester = ticket.requester_id == request.user.pk
     fragments = _request_fragments(request, ticket)
+    can_change_cc = permissions.can_change_cc(request.user, ticket)
+    survey = _open_survey(ticket) if is_requester and ticket.status == "solved" else None
     if not cc_form.is_bound and is_requester and ticket.is_active:
         cc_form = CCForm(initial={"cc": "\n".join(fragments["cc"])})
-    reply_form = reply_form or ReplyForm(settings_obj=settings_obj)
+    # Forms are built only for what the page shows; an empty one is rendered once per language
+    # and limits, and read from the cache after that.
+    reply_fields = ""
+    if ticket.status != "closed":
+        reply_fields = _cached_render(
+            request,
+            "components/form_fields.html",
+            lambda: {"form": reply_form or ReplyForm(settings_obj=settings_obj)},
+            variant=None if reply_form else f"reply:{settings_obj.max_attachments}:{settings_obj.max_attachment_mb}",
+        )
+    cc_fields = ""
+    if can_change_cc and ticket.is_active:
+        cc_fields = _cached_render(
+            request,
+            "components/form_fields.html",
+            lambda: {"form": cc_form},
+            variant=None
+            if cc_form.is_bound
+            else "cc:" + hashlib.sha256("|".join(fragments["cc"]).encode()).hexdigest(),
+        )
     return render(
         request,
         "tickets/request_detail.html",
         {
             "ticket": ticket,
             "fragments": fragments,
-            # An empty reply form looks the same on every request: rendered once per language and limits.
-            "reply_fields": _cached_render(
-                request,
-                "components/form_fields.html",
-                {"form": reply_form},
-                variant=None
-                if reply_form.is_bound
-                else f"reply:{settings_obj.max_attachments}:{settings_obj.max_attachment_mb}",
-            ),
-            "cc_fields": _cached_render(
-                request,
-                "components/form_fields.html",
-                {"form": cc_form},
-                variant=None
-                if cc_form.is_bound
-                else "cc:" + hashlib.sha256("|".join(fragments["cc"]).encode()).hexdigest(),
-            ),
+            "reply_fields": reply_fields,
+            "cc_fields": cc_fields,
             "can_reopen": services.can_reopen(ticket, settings_obj=settings_obj),
             "is_requester": is_requester,
-            "survey": _open_survey(ticket) if is_requester and ticket.status == "solved" else None,
-            "survey_form": SurveyForm(settings_obj=settings_obj),
-            "can_change_cc": permissions.can_change_cc(request.user, ticket),
+            "survey": survey,
+            "survey_form": SurveyForm(settings_obj=settings_obj) if survey and not survey.answered_at else None,
+            "can_change_cc": can_change_cc,
         },
         status=status,
     )
 
 
-def _cached_render(request, template: str, context: dict, *, variant: str | None) -> str:
-    """Render a piece of page; with a `variant`, once per language (for what looks the same to everyone)."""
-    if variant is None:
-        return render_to_string(template, context, request)
-    key = f"tickets:piece:{template}:{variant}:{translation.get_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(template, context, request)
+def _cached_render(request, template: str, context, *, variant: str | None) -> str:
+    """Render a piece of page; with a `variant`, once per language (for what looks the same to everyone).
+
+    `context` may be a function returning the context, called only when the piece is rendered."""
+    if variant is not None:
+        key = f"tickets:piece:{template}:{variant}:{translation.get_language()}"
+        html = cache.get(key)
+        if html is not None:
+            return html
+    html = render_to_string(template, context() if callable(context) else context, request)
+    if variant is not None:
         cache.set(key, html, FRAGMENT_SECONDS)
     return html
 
