@@ -345,7 +345,8 @@ def _replies(topic, count, people):
         ]
     )  # fmt: skip
     # As the services keep it: the number of published replies.
-    Topic.objects.filter(pk=topic.pk).update(reply_count=topic.posts.filter(is_opening=False, state="published").count())
+    published = topic.posts.filter(is_opening=False, state="published").count()
+    Topic.objects.filter(pk=topic.pk).update(reply_count=published)
 
 
 def _people(count):
