@@ -3,19 +3,22 @@
 import difflib
 import json
 from itertools import pairwise
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template import engines
-from django.template.backends.utils import csrf_input
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import conditional_escape
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.jinja2 import render_fragment
 from themes.page_cache import mark_cacheable
 
 from . import access, bridges, selectors, services
@@ -210,33 +213,61 @@ def _render_topic(request, topic, reply_form, status=200):
         "tag_links": selectors.tag_links(topic),
         "json_ld": _qa_json_ld(request, page) if topic.is_solved and page.accepted and page.opening else "",
     }
-    context.update(_thread_html(request, context))
-    response = render(request, "community/topic.html", context, status=status)
+    context.update(
+        {
+            "signed_in": user.is_authenticated,
+            "full_path": request.get_full_path(),
+            "accept_url": reverse("community:accept", args=[topic.pk]),
+            "category_url": topic.category.get_absolute_url(),
+            "replies": page.page.object_list,
+            "labels": _topic_labels(request, topic, context),
+            "pagination": render_to_string("components/pagination.html", {"page_obj": page.page}, request)
+            if page.page.has_other_pages()
+            else "",
+            "reply_fields": render_to_string("community/_form_fields.html", {"form": reply_form}, request)
+            if can_reply
+            else "",
+        }
+    )
+    # The body is rendered by Jinja2 (a thread repeats the post markup dozens of times); the shell by Django.
+    body = render_fragment(request, "community/topic_body.html", context)
+    response = render(request, "community/topic.html", {**context, "body": body}, status=status)
     return _cacheable(request, response, topic.pk) if status == 200 else response
 
 
-def _thread_html(request, context) -> dict:
-    """The posts of the page, rendered by Jinja2: a thread repeats the post markup dozens of times."""
-    fragment = {
-        **context,
-        "user": request.user,
-        "signed_in": request.user.is_authenticated,
-        "full_path": request.get_full_path(),
-        # One token for every form of the page (Jinja2's own would be worked out per form).
-        "csrf_input": csrf_input(request),
-        "accept_url": reverse("community:accept", args=[context["topic"].pk]),
+def _topic_labels(request, topic, context) -> dict:
+    """Plural forms and sentences with links of the topic page, with every value escaped."""
+    labels = {
+        "replies": ngettext("%(counter)s reply", "%(counter)s replies", topic.reply_count)
+        % {"counter": topic.reply_count},
+        "views": ngettext("%(counter)s view", "%(counter)s views", topic.view_count) % {"counter": topic.view_count},
+        "topic_number": _("This is topic number %(number)s.") % {"number": topic.pk},
     }
-    jinja = engines["jinja2"]
-    replies = context["thread"].page.object_list
-    # Jinja2 escaped every value it printed; the result is safe markup for the page around it.
-    return {
-        "posts_html": mark_safe(jinja.get_template("community/thread_posts.html").render(fragment)),  # noqa: S308
-        "replies_html": mark_safe(  # noqa: S308
-            jinja.get_template("community/thread_replies.html").render({**fragment, "replies": replies})
+    if context["sees_request"]:
+        labels["request"] = _html(
+            _('Continued privately with support as <a href="%(request_url)s">%(reference)s</a>.'),
+            request_url=reverse("tickets:detail", args=[topic.support_request]),
+            reference=topic.support_request,
         )
-        if replies
-        else "",
-    }
+    if context["article"]:
+        article = context["article"]
+        labels["article"] = _html(
+            _('This answer is now a help article: <a href="%(url)s">%(title)s</a>.'),
+            url=article.url,
+            title=article.title,
+        )
+    if not request.user.is_authenticated:
+        labels["sign_in"] = _html(
+            _('<a href="%(login_url)s?next=%(next)s">Sign in</a> to reply.'),
+            login_url=reverse("account_login"),
+            next=quote(request.get_full_path()),
+        )
+    return labels
+
+
+def _html(translated: str, **values) -> SafeString:
+    """A translated sentence with markup, its values escaped (the sentence comes from our catalogues)."""
+    return mark_safe(translated % {name: conditional_escape(value) for name, value in values.items()})  # noqa: S308
 
 
 def _article(topic):
