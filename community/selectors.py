@@ -6,6 +6,7 @@ participants (pinned in the tests).
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal.accounts.models import public_name
 from portal.formatting import local_datetime
 from portal.membership import points as ledger
 
@@ -105,11 +107,47 @@ def decorate_topics(topics) -> list[Topic]:
     return topics
 
 
+class ThreadPost(SimpleNamespace):
+    """A post as a topic page shows it, read as values: building a model, its author and the
+    author's profile for each of the page's posts costs more than reading them."""
+
+    FIELDS = (
+        "id", "topic_id", "author_id", "is_opening", "body_source", "body_html", "state", "hidden_reason", "score",
+        "created_at", "edited_at", "edit_count", "author__display_name", "author__first_name",
+        "author__last_name", "author__email", "author__community_profile__handle",
+        "author__community_profile__trust_level", "author__community_profile__reputation",
+    )  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: tuple) -> "ThreadPost":
+        (pk, topic_id, author_id, is_opening, body_source, body_html, state, hidden_reason, score, created_at,
+         edited_at, edit_count, display_name, first_name, last_name, email, handle, trust_level,
+         reputation) = row  # fmt: skip
+        return cls(
+            pk=pk, topic_id=topic_id, author_id=author_id, is_opening=is_opening, body_source=body_source,
+            body_html=body_html, state=state, hidden_reason=hidden_reason, score=score, created_at=created_at,
+            edited_at=edited_at, edit_count=edit_count,
+            author=SimpleNamespace(public_name=public_name(display_name, first_name, last_name, email)),
+            author_handle=handle, author_trust_level=trust_level or 0, author_reputation=reputation or 0,
+        )  # fmt: skip
+
+    @property
+    def anchor(self) -> str:
+        return f"post-{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+def _thread_posts(queryset) -> list[ThreadPost]:
+    return [ThreadPost.from_row(row) for row in queryset.values_list(*ThreadPost.FIELDS)]
+
+
 @dataclass
 class ThreadPage:
     topic: Topic
-    opening: Post | None
-    accepted: Post | None
+    opening: ThreadPost | None
+    accepted: ThreadPost | None
     page: Page
     my_votes: dict[int, int] = field(default_factory=dict)
     my_flags: set[int] = field(default_factory=set)
@@ -129,7 +167,7 @@ def thread(user, topic: Topic, page_number) -> ThreadPage:
     """One topic's page: the opening post, the accepted answer and one page of replies."""
     moderator = access.can_moderate(user, topic.category)
     signed_in = getattr(user, "is_authenticated", False)
-    posts = visible_posts(user, topic, moderator).select_related("author", "author__community_profile")
+    posts = visible_posts(user, topic, moderator)
     paginator = Paginator(posts.filter(is_opening=False).order_by("created_at", "pk"), POSTS_PER_PAGE)
     if not signed_in:
         # Readers signed out see exactly the published replies, which the topic's counter counts.
@@ -137,18 +175,20 @@ def thread(user, topic: Topic, page_number) -> ThreadPage:
     page = paginator.get_page(page_number)
     if page.number == 1:
         # The opening post and the first page of replies in one query: the opening sorts first.
-        rows = list(posts.order_by("-is_opening", "created_at", "pk")[: POSTS_PER_PAGE + 1])
+        rows = _thread_posts(posts.order_by("-is_opening", "created_at", "pk")[: POSTS_PER_PAGE + 1])
         opening = rows[0] if rows and rows[0].is_opening else None
         on_page = rows[1:] if opening else rows[:POSTS_PER_PAGE]
-        page.object_list = on_page
     else:
-        opening = next((post for post in posts.filter(is_opening=True)[:1]), None)
-        on_page = list(page.object_list)
+        opening = next(iter(_thread_posts(posts.filter(is_opening=True)[:1])), None)
+        on_page = _thread_posts(page.object_list)
+    page.object_list = on_page
     accepted = None
     if topic.accepted_post_id:
         accepted = next((post for post in on_page if post.pk == topic.accepted_post_id), None)
         if accepted is None:
-            accepted = posts.filter(pk=topic.accepted_post_id, state=PostState.PUBLISHED).first()
+            accepted = next(
+                iter(_thread_posts(posts.filter(pk=topic.accepted_post_id, state=PostState.PUBLISHED))), None
+            )
     shown = [post for post in [opening, accepted, *on_page] if post is not None]
     ids = [post.pk for post in shown]
     result = ThreadPage(topic=topic, opening=opening, accepted=accepted, page=page)
@@ -186,10 +226,8 @@ def decorate_posts(posts, result: ThreadPage) -> None:
         post.created_display = local_datetime(post.created_at)
         post.history_url = history_url(post.pk)
         post.moderate_url = moderate_url(post.pk)
-        profile = getattr(post.author, "community_profile", None)
-        post.author_reputation = profile.reputation if profile else 0
-        post.author_url = profile_url(profile.handle) if profile else ""
-        post.author_line = byline % {"points": post.author_reputation, "level": profile.trust_level if profile else 0}
+        post.author_url = profile_url(post.author_handle) if post.author_handle else ""
+        post.author_line = byline % {"points": post.author_reputation, "level": post.author_trust_level}
         post.url = post_url(post.pk)
         post.action_urls = {name: url(post.pk) for name, url in actions.items()}
         post.votes_label = ngettext("%(counter)s vote", "%(counter)s votes", post.score) % {"counter": post.score}

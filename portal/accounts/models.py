@@ -160,12 +160,15 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         """The name shown to other people: never the e-mail address."""
-        if self.display_name:
-            return self.display_name
-        full = self.get_full_name()
-        if full:
-            return full
-        return self.email.split("@", 1)[0]
+        return public_name(self.display_name, self.first_name, self.last_name, self.email)
+
+
+def public_name(display_name: str, first_name: str, last_name: str, email: str) -> str:
+    """`User.public_name` from the four fields, for pages that read them as values."""
+    if display_name:
+        return display_name
+    full = f"{first_name} {last_name}".strip()
+    return full or email.split("@", 1)[0]
 
 
 def user_display(user: User) -> str:
