@@ -104,6 +104,8 @@ def decorate_topics(topics) -> list[Topic]:
         topic.category_url = category_url(topic.category.slug)
         topic.tag_links = tag_links(topic, tag_url)
         topic.byline = byline % {"name": topic.author.public_name}
+        topic.activity_iso = topic.last_activity_at.isoformat()
+        topic.activity_display = local_datetime(topic.last_activity_at, "j M")
     return topics
 
 

@@ -61,22 +61,51 @@ def _cacheable(request, response, topic_id=None):
     return response
 
 
+def _render_list_page(request, shell: str, body: str, context: dict, *, title: str):
+    """A community list page: its body rendered by Jinja2, the site's shell around it by Django."""
+    page = context.get("page_obj")
+    if page is not None:
+        context["pagination"] = (
+            render_to_string(
+                "components/pagination.html", {"page_obj": page, "extra": context.get("extra", "")}, request
+            )
+            if page.has_other_pages()
+            else ""
+        )
+    html = render_fragment(request, body, {"views": _list_titles(), "title": title, **context})
+    return _cacheable(request, render(request, shell, {"body": html, "title": title, **context}))
+
+
 def community_home(request):
     """The community's front page: categories and the latest topics."""
     categories = selectors.categories_for(request.user)
+    for category in categories:
+        category.url = category.get_absolute_url()
+        category.topics_label = ngettext("%(counter)s topic", "%(counter)s topics", category.topic_count) % {
+            "counter": category.topic_count
+        }
     latest = selectors.decorate_topics(selectors.topics(request.user, view="latest")[:10])
-    return _cacheable(
+    notice = ""
+    if not request.user.is_authenticated:
+        notice = _html(
+            _(
+                '<a href="%(signup_url)s">Create an account</a> or <a href="%(login_url)s">sign in</a> to ask, '
+                "answer and vote."
+            ),
+            signup_url=reverse("account_signup"),
+            login_url=reverse("account_login"),
+        )
+    return _render_list_page(
         request,
-        render(
-            request,
-            "community/community_home.html",
-            {
-                "categories": categories,
-                "topics": latest,
-                "can_post": _can_post_anywhere(request.user, categories),
-                "views": _list_titles(),
-            },
-        ),
+        "community/community_home.html",
+        "community/home_body.html",
+        {
+            "categories": categories,
+            "topics": latest,
+            "can_post": _can_post_anywhere(request.user, categories),
+            "sign_up_notice": notice,
+        },
+        title=_("Community"),
     )
 
 
@@ -92,21 +121,21 @@ def topic_list(request, view):
         selectors.topics(request.user, view=view, period=period), request.GET.get("page"), selectors.TOPICS_PER_PAGE
     )
     page.object_list = selectors.decorate_topics(page.object_list)
-    extra = f"period={period}" if view == "top" else ""
-    response = render(
+    title = _list_titles()[view]
+    return _render_list_page(
         request,
         "community/topic_list.html",
+        "community/topic_list_body.html",
         {
             "view": view,
-            "title": _list_titles()[view],
+            "heading": title,
             "page_obj": page,
             "period": period,
-            "extra": extra,
+            "extra": f"period={period}" if view == "top" else "",
             "periods": selectors.PERIODS,
-            "views": _list_titles(),
         },
+        title=title,
     )
-    return _cacheable(request, response)
 
 
 def category_detail(request, slug):
@@ -120,23 +149,24 @@ def category_detail(request, slug):
     queryset = selectors.topics(request.user, view=view, category=category, period=period)
     page = selectors.paginate(queryset, request.GET.get("page"), selectors.TOPICS_PER_PAGE)
     page.object_list = selectors.decorate_topics(page.object_list)
-    watch = None
+    watch_form = None
     if request.user.is_authenticated:
         watch = Watch.objects.filter(user=request.user, category=category).values_list("level", flat=True).first()
-    response = render(
+        watch_form = WatchForm(initial={"level": watch or WatchLevel.NORMAL})
+    return _render_list_page(
         request,
         "community/category.html",
+        "community/category_body.html",
         {
             "category": category,
             "page_obj": page,
             "view": view,
-            "views": _list_titles(),
             "extra": f"view={view}" + (f"&period={period}" if view == "top" else ""),
             "can_post": access.may_post_in(request.user, category),
-            "watch_form": WatchForm(initial={"level": watch or WatchLevel.NORMAL}),
+            "watch_form": watch_form,
         },
+        title=category.name,
     )
-    return _cacheable(request, response)
 
 
 def tag_detail(request, slug):
@@ -144,12 +174,13 @@ def tag_detail(request, slug):
         selectors.topics(request.user, tag=slug), request.GET.get("page"), selectors.TOPICS_PER_PAGE
     )
     page.object_list = selectors.decorate_topics(page.object_list)
-    response = render(
+    return _render_list_page(
         request,
         "community/topic_list.html",
-        {"view": "tag", "tag": slug, "page_obj": page, "title": f"#{slug}", "views": _list_titles()},
+        "community/topic_list_body.html",
+        {"view": "tag", "page_obj": page, "heading": _("Topics tagged %(tag)s") % {"tag": slug}},
+        title=f"#{slug}",
     )
-    return _cacheable(request, response)
 
 
 def topic_detail(request, pk, slug=None):
