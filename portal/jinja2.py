@@ -1,4 +1,4 @@
-"""The Jinja2 environment for the bodies of the busiest pages (a topic's posts, a request).
+"""The Jinja2 environment for the bodies of the busiest pages (the community's pages, a request).
 
 Django templates stay the rule, and the site's shell around these bodies is one; Jinja2 renders
 the bodies several times faster. Translatable text is written `{{ _("…") }}` so `makemessages`
