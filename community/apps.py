@@ -34,8 +34,7 @@ class CommunityConfig(AppConfig):
 
         def tag_renamed(instance, created, **kwargs):
             if not created:
-                for topic in Topic.objects.filter(tagged_items__tag=instance).only("pk"):
-                    topic.refresh_tag_list()
+                Topic.refresh_tag_lists_of_tag(instance)
 
         m2m_changed.connect(tags_changed, sender=TopicTag, weak=False, dispatch_uid="community_topic_tags")
         post_save.connect(tag_renamed, sender=Tag, weak=False, dispatch_uid="community_tag_renamed")

@@ -175,9 +175,22 @@ class Topic(models.Model):
         return reverse("community:topic", kwargs={"pk": self.pk, "slug": self.slug or "topic"})
 
     def refresh_tag_list(self) -> None:
-        """Copy the topic's tags into `tag_list` (called whenever its tags change or a tag is renamed)."""
+        """Copy the topic's tags into `tag_list` (called whenever its tags change)."""
         self.tag_list = [[tag.name, tag.slug] for tag in self.tags.order_by("name")]
         Topic.objects.filter(pk=self.pk).update(tag_list=self.tag_list)
+
+    @classmethod
+    def refresh_tag_lists_of_tag(cls, tag) -> None:
+        """A tag was renamed: copy it into every topic that carries it, reading the tags in one query."""
+        lists: dict[int, list] = {}
+        for topic_id, name, slug in (
+            TopicTag.objects.filter(content_object_id__in=TopicTag.objects.filter(tag=tag).values("content_object_id"))
+            .order_by("tag__name")
+            .values_list("content_object_id", "tag__name", "tag__slug")
+        ):
+            lists.setdefault(topic_id, []).append([name, slug])
+        topics = [cls(pk=topic_id, tag_list=tag_list) for topic_id, tag_list in lists.items()]
+        cls.objects.bulk_update(topics, ["tag_list"], batch_size=500)
 
     @property
     def is_solved(self) -> bool:

@@ -47,3 +47,13 @@ def test_a_changed_name_shows_at_once(client, person):
     person.display_name = "Renamed Person"
     person.save()
     assert "Renamed Person" in client.get("/me/profile/").content.decode()
+
+
+def test_a_process_own_memory_keeps_the_person_only_briefly(settings):
+    """Without a shared cache other processes never hear of a change: their copy must expire soon."""
+    from portal.accounts import backends
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert backends.user_cache_seconds() == backends.LOCAL_USER_CACHE_SECONDS <= 10
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/0"}}
+    assert backends.user_cache_seconds() == backends.USER_CACHE_SECONDS
