@@ -104,7 +104,8 @@ def prepare(env) -> str:
     code = (
         "from bench.seed import seed_bench_data, seed_support_data; seed_bench_data();"
         "reference = seed_support_data();"
-        "from bench.seed import seed_community_data; topic = seed_community_data();"
+        "from bench.seed import seed_community_data, seed_category_topics; topic = seed_community_data();"
+        "seed_category_topics();"
         # Statistics as autovacuum would keep them in production (it may be off where this runs).
         "from django.db import connection;"
         "connection.vendor == 'postgresql' and connection.cursor().execute('ANALYZE');"

@@ -125,3 +125,52 @@ def seed_community_data() -> str:
     Post.objects.filter(pk__in=[post.pk for post in posts]).update(score=F("score") + 1)
     Topic.objects.filter(pk=topic.pk).update(reply_count=TOPIC_REPLIES, accepted_post=posts[3])
     return topic.get_absolute_url()
+
+
+CATEGORY_TOPICS = 60
+
+
+def seed_category_topics() -> None:
+    """Enough topics in the benchmarked category for full list pages (30 rows and a next page),
+    with tags, replies and authors as real lists have them."""
+    from datetime import timedelta
+
+    from django.db.models import F
+    from django.utils import timezone
+
+    from community.models import Category, Post, Topic
+    from portal.accounts.models import User
+    from portal.markdown import render_markdown
+
+    category = Category.objects.get(slug="router-ax3")
+    missing = CATEGORY_TOPICS - Topic.objects.filter(category=category, title__startswith="Bench list topic").count()
+    if missing <= 0:
+        return
+    people = list(User.objects.filter(email__startswith="bench-").order_by("pk")[:TOPIC_PARTICIPANTS])
+    now = timezone.now()
+    topics = Topic.objects.bulk_create(
+        [
+            Topic(
+                category=category,
+                author=people[n % len(people)],
+                title=f"Bench list topic {n}: the router drops Wi-Fi after an update",
+                slug=f"bench-list-topic-{n}",
+                tag_list=[["wifi", "wifi"], ["firmware", "firmware"]] if n % 2 else [["setup", "setup"]],
+                created_at=now - timedelta(hours=n + 2),
+                last_activity_at=now - timedelta(hours=n + 1),
+                reply_count=n % 7,
+                score=n % 5,
+            )
+            for n in range(missing)
+        ]
+    )
+    html = render_markdown("The router drops **Wi-Fi** after the update.")
+    Post.objects.bulk_create(
+        [
+            Post(topic=topic, author=topic.author, is_opening=True, body_source="Drops Wi-Fi", body_html=html)
+            for topic in topics
+        ]
+    )
+    Category.objects.filter(pk=category.pk).update(
+        topic_count=F("topic_count") + len(topics), post_count=F("post_count") + len(topics)
+    )

@@ -24,17 +24,24 @@ def is_staff(user) -> bool:
     return cached
 
 
-def readable_audiences(user) -> list[str]:
-    audiences = [Audience.EVERYONE]
-    if getattr(user, "is_authenticated", False):
-        audiences.append(Audience.SIGNED_IN)
-        if is_staff(user) or is_member(user):
-            audiences.append(Audience.MEMBERS)
-    return audiences
+#: Every answer readable_audiences gives.
+AUDIENCE_SETS = (
+    (Audience.EVERYONE,),
+    (Audience.EVERYONE, Audience.SIGNED_IN),
+    (Audience.EVERYONE, Audience.SIGNED_IN, Audience.MEMBERS),
+)
+
+
+def readable_audiences(user) -> tuple[str, ...]:
+    if not getattr(user, "is_authenticated", False):
+        return AUDIENCE_SETS[0]
+    if is_staff(user) or is_member(user):
+        return AUDIENCE_SETS[2]
+    return AUDIENCE_SETS[1]
 
 
 def readable_categories_q(user, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}audience__in": readable_audiences(user), f"{prefix}is_active": True})
+    return Q(**{f"{prefix}audience__in": list(readable_audiences(user)), f"{prefix}is_active": True})
 
 
 def readable_categories(user):

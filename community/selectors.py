@@ -6,18 +6,22 @@ participants (pinned in the tests).
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Count, Q
 from django.http import Http404
-from django.urls import reverse
-from django.utils import timezone
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.accounts.models import public_name
+from portal.db.compiled import CompiledQuery, model_query
 from portal.formatting import local_datetime
 from portal.membership import points as ledger
 
@@ -55,15 +59,27 @@ def category_by_slug(slug: str) -> Category | None:
     return next((category for category in all_categories() if category.slug == slug), None)
 
 
+_TOPIC_BY_PK = model_query(Topic, lambda pk: Topic.objects.filter(pk=pk).order_by(), pk=int)
+
+
+def topic_by_pk(pk: int) -> Topic | None:
+    """One topic with its category (from the cached categories); the author is read only if asked for."""
+    topic = _TOPIC_BY_PK.first(pk=pk)
+    if topic is not None:
+        category = next((category for category in all_categories() if category.pk == topic.category_id), None)
+        if category is not None:
+            topic.category = category
+    return topic
+
+
 def topics(user, *, view: str = "latest", category: Category | None = None, tag: str = "", period: str = "all"):
     """The topics a list shows, in the list's order. Only categories the reader may read."""
-    queryset = (
-        Topic.objects.listed()
-        .filter(access.readable_categories_q(user, prefix="category__"))
-        .select_related("category", "author")
-    )
+    queryset = Topic.objects.listed()
     if category is not None:
+        # The caller has checked that the reader may read this category.
         queryset = queryset.filter(category=category)
+    else:
+        queryset = queryset.filter(access.readable_categories_q(user, prefix="category__"))
     if tag:
         queryset = queryset.filter(tags__slug=tag)
     if view == "top":
@@ -80,6 +96,65 @@ def topics(user, *, view: str = "latest", category: Category | None = None, tag:
     return queryset.order_by("-last_activity_at", "-pk")
 
 
+#: A list row: the topic's own columns and what its byline needs of the author.
+TOPIC_COLUMNS = tuple(field.attname for field in Topic._meta.concrete_fields)
+AUTHOR_COLUMNS = ("author__display_name", "author__first_name", "author__last_name", "author__email")
+
+
+def _rows(queryset):
+    return queryset.values_list(*TOPIC_COLUMNS, *AUTHOR_COLUMNS)
+
+
+# A category's first page and the front page are most of what the lists serve: their SQL is built once.
+_CATEGORY_COUNT = CompiledQuery(
+    lambda category: (
+        Topic.objects.listed()
+        .filter(category_id=category)
+        .order_by()
+        .values("category_id")
+        .annotate(count=Count("pk"))
+        .values_list("count")
+    ),
+    category=int,
+)
+_CATEGORY_FIRST_PAGE = CompiledQuery(
+    lambda category: _rows(
+        Topic.objects.listed().filter(category_id=category).order_by("-is_pinned", "-last_activity_at", "-pk")
+    )[:TOPICS_PER_PAGE],
+    category=int,
+)
+LATEST_ON_FRONT_PAGE = 10
+_LATEST = {
+    audiences: CompiledQuery(
+        lambda audiences=audiences: _rows(
+            Topic.objects.listed()
+            .filter(category__audience__in=audiences, category__is_active=True)
+            .order_by("-is_pinned", "-last_activity_at", "-pk")
+        )[:LATEST_ON_FRONT_PAGE]
+    )
+    for audiences in access.AUDIENCE_SETS
+}
+
+
+def latest_topics(user) -> list[Topic]:
+    """The front page's latest topics, decorated."""
+    return decorate_topics(_LATEST[tuple(access.readable_audiences(user))].rows())
+
+
+def topic_page(user, page_number, *, view: str = "latest", category=None, tag: str = "", period: str = "all") -> Page:
+    """One page of a topic list, its rows decorated."""
+    if category is not None and view == "latest" and page_number in (None, "", "1"):
+        found = _CATEGORY_COUNT.rows(category=category.pk)
+        paginator = Paginator(range(found[0][0] if found else 0), TOPICS_PER_PAGE)
+        page = paginator.page(1)
+        page.object_list = decorate_topics(_CATEGORY_FIRST_PAGE.rows(category=category.pk))
+        return page
+    queryset = topics(user, view=view, category=category, tag=tag, period=period)
+    page = paginate(_rows(queryset), page_number, TOPICS_PER_PAGE)
+    page.object_list = decorate_topics(page.object_list)
+    return page
+
+
 def paginate(queryset, number, per_page: int) -> Page:
     return Paginator(queryset, per_page).get_page(number)
 
@@ -90,22 +165,30 @@ def tag_links(topic: Topic, tag_url=None) -> list[tuple[str, str]]:
     return [(name, tag_url(slug)) for name, slug in topic.tag_list]
 
 
-def decorate_topics(topics) -> list[Topic]:
-    """Addresses and labels of each row of a topic list, worked out once here rather than per row there."""
-    topics = list(topics)
+def decorate_topics(rows) -> list[Topic]:
+    """List rows (TOPIC_COLUMNS and AUTHOR_COLUMNS) as topics with their addresses and labels, worked
+    out once here rather than per row in the template. Categories come from the cache."""
+    categories = {category.pk: category for category in all_categories()}
     topic_url = _Urls("community:topic", pk=987654321, slug="the-slug")
     category_url = _Urls("community:category", slug="the-slug")
     tag_url = _Urls("community:tag", slug="the-slug")
     byline = _("by %(name)s")
-    for topic in topics:
+    split = len(TOPIC_COLUMNS)
+    topics = []
+    for row in rows:
+        topic = Topic.from_db(DEFAULT_DB_ALIAS, TOPIC_COLUMNS, row[:split])
+        category = categories.get(topic.category_id)
+        if category is not None:
+            topic.category = category
         topic.url = topic_url.template.replace("987654321", str(topic.pk), 1).replace(
             "the-slug", topic.slug or "topic", 1
         )
         topic.category_url = category_url(topic.category.slug)
         topic.tag_links = tag_links(topic, tag_url)
-        topic.byline = byline % {"name": topic.author.public_name}
+        topic.byline = byline % {"name": public_name(*row[split:])}
         topic.activity_iso = topic.last_activity_at.isoformat()
         topic.activity_display = local_datetime(topic.last_activity_at, "j M")
+        topics.append(topic)
     return topics
 
 
@@ -156,41 +239,68 @@ class ThreadPage:
     open_flags: dict[int, int] = field(default_factory=dict)
 
 
-def visible_posts(user, topic: Topic, moderator: bool):
+def _visible(user_id: int | None, moderator: bool) -> Q:
     condition = Q(state=PostState.PUBLISHED)
     if moderator:
         condition |= Q(state__in=[PostState.PENDING, PostState.HIDDEN])
-    elif getattr(user, "is_authenticated", False):
-        condition |= Q(state=PostState.PENDING, author=user)
-    return Post.objects.filter(condition, topic=topic)
+    elif user_id is not None:
+        condition |= Q(state=PostState.PENDING, author_id=user_id)
+    return condition
+
+
+def visible_posts(user, topic: Topic, moderator: bool):
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    return Post.objects.filter(_visible(user_id, moderator), topic=topic)
+
+
+def _first_page(topic: int, user: int | None = None, moderator: bool = False):
+    """The opening post and the first page of replies in one query: the opening sorts first."""
+    posts = Post.objects.filter(_visible(user, moderator), topic_id=topic)
+    return posts.order_by("-is_opening", "created_at", "pk")[: POSTS_PER_PAGE + 1].values_list(*ThreadPost.FIELDS)
+
+
+# The first page of a topic is most of what the community serves: its SQL is built once per connection.
+_FIRST_PAGE_SIGNED_OUT = CompiledQuery(lambda topic: _first_page(topic), topic=int)
+_FIRST_PAGE_SIGNED_IN = CompiledQuery(lambda topic, user: _first_page(topic, user), topic=int, user=int)
+_FIRST_PAGE_MODERATOR = CompiledQuery(lambda topic: _first_page(topic, moderator=True), topic=int)
 
 
 def thread(user, topic: Topic, page_number) -> ThreadPage:
     """One topic's page: the opening post, the accepted answer and one page of replies."""
     moderator = access.can_moderate(user, topic.category)
     signed_in = getattr(user, "is_authenticated", False)
-    posts = visible_posts(user, topic, moderator)
-    paginator = Paginator(posts.filter(is_opening=False).order_by("created_at", "pk"), POSTS_PER_PAGE)
-    if not signed_in:
+
+    def replies():
+        return visible_posts(user, topic, moderator).filter(is_opening=False).order_by("created_at", "pk")
+
+    if signed_in:
+        paginator = Paginator(replies(), POSTS_PER_PAGE)
+    else:
         # Readers signed out see exactly the published replies, which the topic's counter counts.
-        paginator.count = topic.reply_count
+        paginator = Paginator(range(topic.reply_count), POSTS_PER_PAGE)
     page = paginator.get_page(page_number)
     if page.number == 1:
-        # The opening post and the first page of replies in one query: the opening sorts first.
-        rows = _thread_posts(posts.order_by("-is_opening", "created_at", "pk")[: POSTS_PER_PAGE + 1])
+        if moderator:
+            rows = _FIRST_PAGE_MODERATOR.rows(topic=topic.pk)
+        elif signed_in:
+            rows = _FIRST_PAGE_SIGNED_IN.rows(topic=topic.pk, user=user.pk)
+        else:
+            rows = _FIRST_PAGE_SIGNED_OUT.rows(topic=topic.pk)
+        rows = [ThreadPost.from_row(row) for row in rows]
         opening = rows[0] if rows and rows[0].is_opening else None
         on_page = rows[1:] if opening else rows[:POSTS_PER_PAGE]
     else:
+        posts = visible_posts(user, topic, moderator)
         opening = next(iter(_thread_posts(posts.filter(is_opening=True)[:1])), None)
-        on_page = _thread_posts(page.object_list)
+        offset = (page.number - 1) * POSTS_PER_PAGE
+        on_page = _thread_posts(replies()[offset : offset + POSTS_PER_PAGE])
     page.object_list = on_page
     accepted = None
     if topic.accepted_post_id:
         accepted = next((post for post in on_page if post.pk == topic.accepted_post_id), None)
         if accepted is None:
-            accepted = next(
-                iter(_thread_posts(posts.filter(pk=topic.accepted_post_id, state=PostState.PUBLISHED))), None
-            )
+            published = Post.objects.filter(pk=topic.accepted_post_id, topic=topic, state=PostState.PUBLISHED)
+            accepted = next(iter(_thread_posts(published)), None)
     shown = [post for post in [opening, accepted, *on_page] if post is not None]
     ids = [post.pk for post in shown]
     result = ThreadPage(topic=topic, opening=opening, accepted=accepted, page=page)
@@ -204,11 +314,19 @@ def thread(user, topic: Topic, page_number) -> ThreadPage:
     return result
 
 
+@lru_cache(maxsize=256)
+def _reversed(name: str, kwargs: tuple, urlconf: str, prefix: str, language: str | None) -> str:
+    # The key holds everything `reverse` depends on.
+    return reverse(name, kwargs=dict(kwargs), urlconf=urlconf)
+
+
 class _Urls:
-    """Addresses of many objects from one `reverse` each: a page lists dozens of them."""
+    """Addresses of many objects from one `reverse` per process: a page lists dozens of them."""
 
     def __init__(self, name: str, **placeholder):
-        self.template = reverse(name, kwargs=placeholder)
+        urlconf = get_urlconf() or settings.ROOT_URLCONF
+        kwargs = tuple(placeholder.items())
+        self.template = _reversed(name, kwargs, urlconf, get_script_prefix(), translation.get_language())
         self.placeholder = str(next(iter(placeholder.values())))
 
     def __call__(self, value) -> str:

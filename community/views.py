@@ -66,9 +66,7 @@ def _render_list_page(request, shell: str, body: str, context: dict, *, title: s
     page = context.get("page_obj")
     if page is not None:
         context["pagination"] = (
-            render_to_string(
-                "components/pagination.html", {"page_obj": page, "extra": context.get("extra", "")}, request
-            )
+            render_to_string("components/pagination.html", {"page_obj": page, "extra": context.get("extra", "")})
             if page.has_other_pages()
             else ""
         )
@@ -84,7 +82,7 @@ def community_home(request):
         category.topics_label = ngettext("%(counter)s topic", "%(counter)s topics", category.topic_count) % {
             "counter": category.topic_count
         }
-    latest = selectors.decorate_topics(selectors.topics(request.user, view="latest")[:10])
+    latest = selectors.latest_topics(request.user)
     notice = ""
     if not request.user.is_authenticated:
         notice = _html(
@@ -117,10 +115,7 @@ def topic_list(request, view):
     if view not in selectors.LIST_VIEWS:
         raise Http404
     period = _period(request)
-    page = selectors.paginate(
-        selectors.topics(request.user, view=view, period=period), request.GET.get("page"), selectors.TOPICS_PER_PAGE
-    )
-    page.object_list = selectors.decorate_topics(page.object_list)
+    page = selectors.topic_page(request.user, request.GET.get("page"), view=view, period=period)
     title = _list_titles()[view]
     return _render_list_page(
         request,
@@ -146,9 +141,7 @@ def category_detail(request, slug):
     if view not in selectors.LIST_VIEWS:
         view = "latest"
     period = _period(request)
-    queryset = selectors.topics(request.user, view=view, category=category, period=period)
-    page = selectors.paginate(queryset, request.GET.get("page"), selectors.TOPICS_PER_PAGE)
-    page.object_list = selectors.decorate_topics(page.object_list)
+    page = selectors.topic_page(request.user, request.GET.get("page"), view=view, category=category, period=period)
     watch_form = None
     if request.user.is_authenticated:
         watch = Watch.objects.filter(user=request.user, category=category).values_list("level", flat=True).first()
@@ -170,10 +163,7 @@ def category_detail(request, slug):
 
 
 def tag_detail(request, slug):
-    page = selectors.paginate(
-        selectors.topics(request.user, tag=slug), request.GET.get("page"), selectors.TOPICS_PER_PAGE
-    )
-    page.object_list = selectors.decorate_topics(page.object_list)
+    page = selectors.topic_page(request.user, request.GET.get("page"), tag=slug)
     return _render_list_page(
         request,
         "community/topic_list.html",
@@ -184,7 +174,7 @@ def tag_detail(request, slug):
 
 
 def topic_detail(request, pk, slug=None):
-    topic = Topic.objects.select_related("category", "author").filter(pk=pk).first()
+    topic = selectors.topic_by_pk(pk)
     if topic is None:
         raise Http404
     if topic.merged_into_id:
@@ -252,12 +242,10 @@ def _render_topic(request, topic, reply_form, status=200):
             "category_url": topic.category.get_absolute_url(),
             "replies": page.page.object_list,
             "labels": _topic_labels(request, topic, context),
-            "pagination": render_to_string("components/pagination.html", {"page_obj": page.page}, request)
+            "pagination": render_to_string("components/pagination.html", {"page_obj": page.page})
             if page.page.has_other_pages()
             else "",
-            "reply_fields": render_to_string("community/_form_fields.html", {"form": reply_form}, request)
-            if can_reply
-            else "",
+            "reply_fields": render_to_string("community/_form_fields.html", {"form": reply_form}) if can_reply else "",
         }
     )
     # The body is rendered by Jinja2 (a thread repeats the post markup dozens of times); the shell by Django.
@@ -321,7 +309,7 @@ def _qa_json_ld(request, page) -> str:
             "text": page.opening.body_source[:2000],
             "answerCount": topic.reply_count,
             "dateCreated": topic.created_at.isoformat(),
-            "author": {"@type": "Person", "name": topic.author.public_name},
+            "author": {"@type": "Person", "name": page.opening.author.public_name},
             "acceptedAnswer": {
                 "@type": "Answer",
                 "text": accepted.body_source[:2000],

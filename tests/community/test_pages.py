@@ -45,6 +45,42 @@ def test_the_front_page_lists_categories_and_latest_topics_a_visitor_may_read(cl
     assert "Members&#x27; lounge" not in html and lounge_topic.title not in html
 
 
+def test_members_and_staff_find_members_only_topics_on_the_front_page(client, site, question, lounge_topic, asker):
+    # The front page's SQL is built once per set of readable audiences: each set gets its own.
+    assert lounge_topic.title not in client.get("/community/?page=1").content.decode()
+    assert lounge_topic.title not in signed_in(client, asker).get("/community/?page=1").content.decode()
+    member(asker)
+    asker = type(asker).objects.get(pk=asker.pk)
+    html = signed_in(client, asker).get("/community/?page=1").content.decode()
+    assert lounge_topic.title in html and question.title in html
+    client.logout()
+    assert lounge_topic.title not in client.get("/community/?page=1").content.decode()
+
+
+def test_a_category_lists_its_published_topics_pinned_first_over_its_pages(
+    client, site, questions, question, asker, newcomer, moderator
+):
+    people = _people(3)
+    for person in people:
+        trusted(person)
+    for n in range(31):
+        forget_limits()
+        services.start_topic(category=questions, author=people[n % 3], title=f"Listed topic {n:02}", body="x")
+    waiting = services.start_topic(category=questions, author=newcomer, title="Waiting topic", body="x")
+    assert waiting.state == PostState.PENDING
+    services.set_topic_flag(topic=question, actor=moderator, pinned=True)
+    first = client.get("/community/c/router/").content.decode()
+    second = client.get("/community/c/router/?page=2").content.decode()
+    titles = re.findall(r'class="topic-row__title"><a href="[^"]+">([^<]+)</a>', first)
+    assert titles[0] == question.title and titles[1] == "Listed topic 30" and len(titles) == 30
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    later = re.findall(r'class="topic-row__title"><a href="[^"]+">([^<]+)</a>', second)
+    assert later == ["Listed topic 01", "Listed topic 00"]
+    assert "Waiting topic" not in first + second
+    # The same rows whichever way the first page is asked for.
+    assert client.get("/community/c/router/?page=1&view=latest").content.decode().count("topic-row__title") == 30
+
+
 def test_members_only_topics_answer_404_to_everyone_else(client, site, lounge_topic, asker):
     url = lounge_topic.get_absolute_url()
     assert client.get(url).status_code == 404
