@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from portal.accounts.models import public_name
 from portal.db.compiled import CompiledQuery, model_query
-from portal.formatting import local_datetime
+from portal.formatting import local_datetimes
 from portal.membership import points as ledger
 
 from . import access
@@ -173,6 +173,7 @@ def decorate_topics(rows) -> list[Topic]:
     category_url = _Urls("community:category", slug="the-slug")
     tag_url = _Urls("community:tag", slug="the-slug")
     byline = _("by %(name)s")
+    short_date = local_datetimes("j M")
     split = len(TOPIC_COLUMNS)
     topics = []
     for row in rows:
@@ -187,7 +188,7 @@ def decorate_topics(rows) -> list[Topic]:
         topic.tag_links = tag_links(topic, tag_url)
         topic.byline = byline % {"name": public_name(*row[split:])}
         topic.activity_iso = topic.last_activity_at.isoformat()
-        topic.activity_display = local_datetime(topic.last_activity_at, "j M")
+        topic.activity_display = short_date(topic.last_activity_at)
         topics.append(topic)
     return topics
 
@@ -341,9 +342,10 @@ def decorate_posts(posts, result: ThreadPage) -> None:
     history_url = _Urls("community:history", pk=987654321)
     moderate_url = _Urls("community:moderate_post", pk=987654321)
     byline = _("%(points)s reputation · trust level %(level)s")
+    full_date = local_datetimes()
     for post in posts:
         post.created_iso = post.created_at.isoformat()
-        post.created_display = local_datetime(post.created_at)
+        post.created_display = full_date(post.created_at)
         post.history_url = history_url(post.pk)
         post.moderate_url = moderate_url(post.pk)
         post.author_url = profile_url(post.author_handle) if post.author_handle else ""

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import conditional_escape
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal.jinja2 import render_fragment
 from themes.page_cache import mark_cacheable
+from themes.pieces import render_piece
 
 from . import access, bridges, selectors, services
 from .choices import IdeaStatus, PostState, WatchLevel
@@ -66,7 +66,7 @@ def _render_list_page(request, shell: str, body: str, context: dict, *, title: s
     page = context.get("page_obj")
     if page is not None:
         context["pagination"] = (
-            render_to_string("components/pagination.html", {"page_obj": page, "extra": context.get("extra", "")})
+            render_piece("components/pagination.html", {"page_obj": page, "extra": context.get("extra", "")})
             if page.has_other_pages()
             else ""
         )
@@ -242,10 +242,17 @@ def _render_topic(request, topic, reply_form, status=200):
             "category_url": topic.category.get_absolute_url(),
             "replies": page.page.object_list,
             "labels": _topic_labels(request, topic, context),
-            "pagination": render_to_string("components/pagination.html", {"page_obj": page.page})
+            "pagination": render_piece("components/pagination.html", {"page_obj": page.page})
             if page.page.has_other_pages()
             else "",
-            "reply_fields": render_to_string("community/_form_fields.html", {"form": reply_form}) if can_reply else "",
+            # An empty reply form looks the same to everyone: rendered once per language.
+            "reply_fields": render_piece(
+                "community/_form_fields.html",
+                {"form": reply_form},
+                variant=None if reply_form.is_bound or reply_form.initial else "reply",
+            )
+            if can_reply
+            else "",
         }
     )
     # The body is rendered by Jinja2 (a thread repeats the post markup dozens of times); the shell by Django.

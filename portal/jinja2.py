@@ -5,10 +5,12 @@ the bodies several times faster. Translatable text is written `{{ _("…") }}` s
 finds it; plural forms and text with markup are worked out in Python.
 """
 
+from django.conf import settings
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext, trans_real
 from jinja2 import Environment
 
 from .formatting import local_datetime
@@ -26,6 +28,16 @@ def environment(**options) -> Environment:
     return env
 
 
+def _active_translations() -> dict:
+    """`_`, `gettext` and `ngettext` bound to the active language's catalogue for one render: a
+    list of thirty rows asks for the same few strings a hundred times, and Django's functions look
+    the active language up on every call."""
+    if not settings.USE_I18N:
+        return {}
+    catalogue = trans_real.translation(translation.get_language())
+    return {"_": catalogue.gettext, "gettext": catalogue.gettext, "ngettext": catalogue.ngettext}
+
+
 def render_fragment(request, template_name: str, context: dict) -> SafeString:
     """Render a Jinja2 template as a piece of a Django-rendered page.
 
@@ -34,5 +46,11 @@ def render_fragment(request, template_name: str, context: dict) -> SafeString:
     """
     from django.template import engines
 
-    context = {"request": request, "user": request.user, "csrf_input": csrf_input(request), **context}
+    context = {
+        "request": request,
+        "user": request.user,
+        "csrf_input": csrf_input(request),
+        **_active_translations(),
+        **context,
+    }
     return mark_safe(engines["jinja2"].get_template(template_name).render(context))  # noqa: S308

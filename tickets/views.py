@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from wagtail.models import Site
 
 from knowledge_base.selectors import product_names
 from portal.jinja2 import render_fragment
+from themes.pieces import render_piece
 
 from . import permissions, satisfaction, selectors, services
 from .forms import CCForm, NewRequestForm, ReasonForm, ReplyForm, RequestListForm, SurveyForm
@@ -123,8 +123,7 @@ def request_list(request):
         request,
         "tickets/request_list.html",
         {
-            "filters": _cached_render(
-                request,
+            "filters": render_piece(
                 "tickets/_request_filters.html",
                 {"form": form, "organisation_scope": organisation_scope},
                 variant=None if form.is_bound else f"filters:{organisation_scope}",
@@ -153,16 +152,14 @@ def _render_detail(request, ticket, reply_form, cc_form, status=200):
     # and limits, and read from the cache after that.
     reply_fields = ""
     if ticket.status != "closed":
-        reply_fields = _cached_render(
-            request,
+        reply_fields = render_piece(
             "components/form_fields.html",
             lambda: {"form": reply_form or ReplyForm(settings_obj=settings_obj)},
             variant=None if reply_form else f"reply:{settings_obj.max_attachments}:{settings_obj.max_attachment_mb}",
         )
     cc_fields = ""
     if can_change_cc and ticket.is_active:
-        cc_fields = _cached_render(
-            request,
+        cc_fields = render_piece(
             "components/form_fields.html",
             lambda: {"form": cc_form},
             variant=None
@@ -177,9 +174,7 @@ def _render_detail(request, ticket, reply_form, cc_form, status=200):
         "can_reopen": services.can_reopen(ticket, settings_obj=settings_obj),
         "is_requester": is_requester,
         "survey": survey,
-        "survey_fields": render_to_string(
-            "components/form_fields.html", {"form": SurveyForm(settings_obj=settings_obj)}, request
-        )
+        "survey_fields": render_piece("components/form_fields.html", {"form": SurveyForm(settings_obj=settings_obj)})
         if survey and not survey.answered_at
         else "",
         "can_change_cc": can_change_cc,
@@ -187,21 +182,6 @@ def _render_detail(request, ticket, reply_form, cc_form, status=200):
     # The body is rendered by Jinja2 (several times faster on this busy page); the shell by Django.
     body = render_fragment(request, "tickets/request_detail_body.html", context)
     return render(request, "tickets/request_detail.html", {"ticket": ticket, "body": body}, status=status)
-
-
-def _cached_render(request, template: str, context, *, variant: str | None) -> str:
-    """Render a piece of page; with a `variant`, once per language (for what looks the same to everyone).
-
-    `context` may be a function returning the context, called only when the piece is rendered."""
-    if variant is not None:
-        key = f"tickets:piece:{template}:{variant}:{translation.get_language()}"
-        html = cache.get(key)
-        if html is not None:
-            return html
-    html = render_to_string(template, context() if callable(context) else context, request)
-    if variant is not None:
-        cache.set(key, html, FRAGMENT_SECONDS)
-    return html
 
 
 def _request_fragments(request, ticket) -> dict:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 
@@ -39,11 +40,13 @@ class _Compiled:
 
 
 def _samples(kinds: dict[str, type], round_: int) -> dict:
-    """Values no real query uses, different in each round."""
+    """A value for each argument, different in each round; where a value lands among the SQL's
+    parameters in both rounds is where that argument goes."""
     values = {}
     for index, (name, kind) in enumerate(kinds.items()):
         if kind is int:
-            values[name] = -(7_000_000_000 + 1_000 * round_ + index)
+            # Inside every integer field's range (a lookup outside it matches nothing, in no SQL).
+            values[name] = 29_000 + 1_000 * round_ + 17 * index
         elif kind is str:
             values[name] = f"\x1fsample-{round_}-{index}\x1f"
         else:
@@ -92,7 +95,10 @@ class CompiledQuery:
         if queryset._iterable_class.__name__ != "ValuesListIterable":
             raise CompileError("only values_list() querysets (not flat, not named) can be compiled")
         compiler = queryset.query.get_compiler(self.using)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet as exc:
+            raise CompileError("the query matches nothing whatever its arguments") from exc
         return sql, tuple(params), compiler
 
     def rows(self, **values) -> list[tuple]:
@@ -112,22 +118,43 @@ class CompiledQuery:
         return rows
 
 
-def model_query(model: type[Model], build: Callable[..., QuerySet], **kinds: type) -> "CompiledModelQuery":
-    """A CompiledQuery that answers with model instances (every concrete field, no relations).
+def model_query(
+    model: type[Model], build: Callable[..., QuerySet], *, related: tuple[str, ...] = (), **kinds: type
+) -> "CompiledModelQuery":
+    """A CompiledQuery that answers with model instances: every concrete field of `model` and, as
+    `select_related` would, of each foreign key named in `related` (None where the key is empty).
 
     `build(**arguments)` returns a plain queryset of `model`; its columns are chosen here."""
-    return CompiledModelQuery(model, build, **kinds)
+    return CompiledModelQuery(model, build, related, kinds)
 
 
 class CompiledModelQuery:
-    def __init__(self, model: type[Model], build: Callable[..., QuerySet], **kinds: type):
+    def __init__(self, model: type[Model], build: Callable[..., QuerySet], related: tuple[str, ...], kinds: dict):
         self.model = model
         self.attnames = [field.attname for field in model._meta.concrete_fields]
-        self.query = CompiledQuery(lambda **values: build(**values).values_list(*self.attnames), **kinds)
+        self.related = []
+        columns = list(self.attnames)
+        for name in related:
+            field = model._meta.get_field(name)
+            attnames = [each.attname for each in field.related_model._meta.concrete_fields]
+            pk_index = attnames.index(field.related_model._meta.pk.attname)
+            self.related.append((field, field.related_model, attnames, pk_index))
+            columns += [f"{name}__{attname}" for attname in attnames]
+        self.query = CompiledQuery(lambda **values: build(**values).values_list(*columns), **kinds)
 
     def all(self, **values) -> list[Model]:
         using = self.query.using
-        return [self.model.from_db(using, self.attnames, row) for row in self.query.rows(**values)]
+        found = []
+        for row in self.query.rows(**values):
+            instance = self.model.from_db(using, self.attnames, row[: len(self.attnames)])
+            start = len(self.attnames)
+            for field, related_model, attnames, pk_index in self.related:
+                part = row[start : start + len(attnames)]
+                start += len(attnames)
+                other = related_model.from_db(using, attnames, part) if part[pk_index] is not None else None
+                field.set_cached_value(instance, other)
+            found.append(instance)
+        return found
 
     def first(self, **values) -> Model | None:
         found = self.all(**values)

@@ -221,6 +221,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The site's header and footer as each language, brand and section shows them: keyed by every value
+# they show, so never stale, and kept by each process for itself (a shared cache would cost a round
+# trip on every page to save less than a millisecond of rendering).
+FRAGMENT_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
+CACHES["template_fragments"] = FRAGMENT_CACHE
 
 # Background work: immediate by default; "database" puts it on the queue for worker processes.
 TASK_BACKEND = os.environ.get("PORTAL_TASK_BACKEND", "immediate")

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
-from portal.accounts.models import User
+from portal.accounts.models import Organisation, User
 from portal.db.compiled import CompiledQuery, CompileError, model_query
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +80,28 @@ def test_model_query_gives_model_instances(people):
     found.save(update_fields=["display_name"])  # an ordinary saved row
     assert User.objects.get(pk=people[2].pk).display_name == "Renamed"
     assert by_pk.first(pk=-1) is None
+
+
+def test_model_query_reads_related_rows_as_select_related_does(people, django_assert_num_queries):
+    acme = Organisation.objects.create(name="Acme")
+    User.objects.filter(pk=people[1].pk).update(organisation=acme)
+    by_pk = model_query(User, lambda pk: User.objects.filter(pk=pk), related=("organisation",), pk=int)
+    with django_assert_num_queries(2):
+        member, loner = by_pk.first(pk=people[1].pk), by_pk.first(pk=people[0].pk)
+        assert member.organisation == acme and member.organisation.name == "Acme"
+        assert loner.organisation is None
+
+
+def test_arguments_of_small_and_positive_integer_fields(people):
+    # A sample value outside a field's range would make Django drop the condition's SQL altogether.
+    from community.models import CommunityProfile
+
+    CommunityProfile.objects.create(user=people[0], handle="zero", trust_level=3)
+    query = CompiledQuery(
+        lambda level: CommunityProfile.objects.filter(trust_level=level).values_list("handle"), level=int
+    )
+    assert query.rows(level=3) == [("zero",)]
+    assert query.rows(level=4) == []
 
 
 def test_an_aggregate_can_be_compiled(people):

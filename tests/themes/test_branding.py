@@ -1,3 +1,4 @@
+import re
 from http import HTTPStatus
 
 import pytest
@@ -103,3 +104,40 @@ def test_admin_can_edit_branding_in_wagtail(client, site):
     )
     assert response.status_code == HTTPStatus.FOUND
     assert BrandingSettings.for_site(site).brand_name == "Renamed"
+
+
+def _nav(html: str) -> dict[str, bool]:
+    """Main navigation links → marked as the current section?"""
+    nav = html.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
+    return {label: "aria-current" in attributes for attributes, label in re.findall(r"<a ([^>]*)>([^<]+)</a>", nav)}
+
+
+def test_the_cached_header_and_footer_follow_the_page_the_person_the_language_and_the_brand(client, site, customer):
+    # The header and footer are cached per process, keyed by everything they show.
+    community = client.get("/community/").content.decode()
+    assert _nav(community) == {"Help": False, "Community": True, "Support": False, "Sign in": False, "Sign up": False}
+    assert _nav(client.get("/help/").content.decode())["Help"] is True
+    support = client.get("/support/").content.decode()
+    assert _nav(support)["Support"] is True and _nav(support)["Community"] is False
+    # The language choice returns to the page it was sent from, with this visitor's CSRF token.
+    assert '<input name="next" type="hidden" value="/support/">' in support
+    assert 'name="csrfmiddlewaretoken"' in support
+
+    client.force_login(customer)
+    signed_in = client.get("/community/").content.decode()
+    assert _nav(signed_in) == {"Help": False, "Community": True, "Support": False, "My account": False}
+    assert _nav(client.get("/me/").content.decode())["My account"] is True
+    client.logout()
+    assert "Sign up" in _nav(client.get("/community/").content.decode())
+
+    serbian = client.get("/community/", HTTP_ACCEPT_LANGUAGE="sr-latn").content.decode()
+    assert "Zajednica" in _nav(serbian) and '<option value="sr-latn" lang="sr-latn" selected>' in serbian
+
+    branding = BrandingSettings.for_site(site)
+    branding.brand_name = "Acme Care"
+    branding.support_email = "care@acme.example"
+    branding.save()
+    renamed = client.get("/community/").content.decode()
+    assert '<span class="brand__name">Acme Care</span>' in renamed
+    assert '<p class="site-footer__brand">Acme Care</p>' in renamed and "care@acme.example" in renamed
+    assert "Acme Help" not in renamed
