@@ -158,7 +158,11 @@ class Topic(models.Model):
         permissions = [("moderate_topic", _("Can moderate every community category"))]
         indexes = [
             models.Index(fields=["state", "-last_activity_at"], name="community_topic_latest"),
-            models.Index(fields=["category", "state", "-last_activity_at"], name="community_topic_category"),
+            # The front page and the latest list, and a category's page: pinned topics first.
+            models.Index(fields=["state", "-is_pinned", "-last_activity_at"], name="community_topic_pinned"),
+            models.Index(
+                fields=["category", "state", "-is_pinned", "-last_activity_at"], name="community_topic_cat_pinned"
+            ),
             models.Index(fields=["state", "-created_at"], name="community_topic_created"),
         ]
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.http import Http404
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
@@ -96,8 +96,11 @@ def topics(user, *, view: str = "latest", category: Category | None = None, tag:
     return queryset.order_by("-last_activity_at", "-pk")
 
 
-#: A list row: the topic's own columns and what its byline needs of the author.
-TOPIC_COLUMNS = tuple(field.attname for field in Topic._meta.concrete_fields)
+#: A list row: what the row shows of the topic (the rest is deferred) and of its author.
+TOPIC_COLUMNS = (
+    "id", "category_id", "title", "slug", "tag_list", "last_activity_at", "reply_count", "score", "is_pinned",
+    "is_locked", "accepted_post_id", "idea_status",
+)  # fmt: skip
 AUTHOR_COLUMNS = ("author__display_name", "author__first_name", "author__last_name", "author__email")
 
 
@@ -106,17 +109,6 @@ def _rows(queryset):
 
 
 # A category's first page and the front page are most of what the lists serve: their SQL is built once.
-_CATEGORY_COUNT = CompiledQuery(
-    lambda category: (
-        Topic.objects.listed()
-        .filter(category_id=category)
-        .order_by()
-        .values("category_id")
-        .annotate(count=Count("pk"))
-        .values_list("count")
-    ),
-    category=int,
-)
 _CATEGORY_FIRST_PAGE = CompiledQuery(
     lambda category: _rows(
         Topic.objects.listed().filter(category_id=category).order_by("-is_pinned", "-last_activity_at", "-pk")
@@ -143,14 +135,17 @@ def latest_topics(user) -> list[Topic]:
 
 def topic_page(user, page_number, *, view: str = "latest", category=None, tag: str = "", period: str = "all") -> Page:
     """One page of a topic list, its rows decorated."""
-    if category is not None and view == "latest" and page_number in (None, "", "1"):
-        found = _CATEGORY_COUNT.rows(category=category.pk)
-        paginator = Paginator(range(found[0][0] if found else 0), TOPICS_PER_PAGE)
-        page = paginator.page(1)
-        page.object_list = decorate_topics(_CATEGORY_FIRST_PAGE.rows(category=category.pk))
-        return page
-    queryset = topics(user, view=view, category=category, tag=tag, period=period)
-    page = paginate(_rows(queryset), page_number, TOPICS_PER_PAGE)
+    queryset = _rows(topics(user, view=view, category=category, tag=tag, period=period))
+    paginator = Paginator(queryset, TOPICS_PER_PAGE)
+    if category is not None and view == "latest":
+        # A category's latest list is every listed topic in it, which the category's counter counts
+        # (kept by the services; read from the cached categories): no count over a large category.
+        paginator.__dict__["count"] = category.topic_count
+        if page_number in (None, "", "1"):
+            page = paginator.page(1)
+            page.object_list = decorate_topics(_CATEGORY_FIRST_PAGE.rows(category=category.pk))
+            return page
+    page = paginator.get_page(page_number)
     page.object_list = decorate_topics(page.object_list)
     return page
 
@@ -163,6 +158,12 @@ def tag_links(topic: Topic, tag_url=None) -> list[tuple[str, str]]:
     """(name, address) of each of the topic's tags."""
     tag_url = tag_url or _Urls("community:tag", slug="the-slug")
     return [(name, tag_url(slug)) for name, slug in topic.tag_list]
+
+
+def topic_path(topic: Topic, topic_url=None) -> str:
+    """`topic.get_absolute_url()` without a `reverse` of its own."""
+    topic_url = topic_url or _Urls("community:topic", pk=987654321, slug="the-slug")
+    return topic_url.template.replace("987654321", str(topic.pk), 1).replace("the-slug", topic.slug or "topic", 1)
 
 
 def decorate_topics(rows) -> list[Topic]:
@@ -181,9 +182,7 @@ def decorate_topics(rows) -> list[Topic]:
         category = categories.get(topic.category_id)
         if category is not None:
             topic.category = category
-        topic.url = topic_url.template.replace("987654321", str(topic.pk), 1).replace(
-            "the-slug", topic.slug or "topic", 1
-        )
+        topic.url = topic_path(topic, topic_url)
         topic.category_url = category_url(topic.category.slug)
         topic.tag_links = tag_links(topic, tag_url)
         topic.byline = byline % {"name": public_name(*row[split:])}

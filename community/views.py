@@ -239,6 +239,7 @@ def _render_topic(request, topic, reply_form, status=200):
             "signed_in": user.is_authenticated,
             "full_path": request.get_full_path(),
             "accept_url": reverse("community:accept", args=[topic.pk]),
+            "topic_path": selectors.topic_path(topic),
             "category_url": topic.category.get_absolute_url(),
             "replies": page.page.object_list,
             "labels": _topic_labels(request, topic, context),
