@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.jinja2 import render_fragment
 from themes.page_cache import mark_cacheable
 from themes.pieces import render_piece
+from themes.shell import render_in_shell
 
 from . import access, bridges, selectors, services
 from .choices import IdeaStatus, PostState, WatchLevel
@@ -61,8 +62,8 @@ def _cacheable(request, response, topic_id=None):
     return response
 
 
-def _render_list_page(request, shell: str, body: str, context: dict, *, title: str):
-    """A community list page: its body rendered by Jinja2, the site's shell around it by Django."""
+def _render_list_page(request, body: str, context: dict, *, title: str, page_title: str | None = None):
+    """A community list page: its body rendered by Jinja2 inside the site's shell."""
     page = context.get("page_obj")
     if page is not None:
         context["pagination"] = (
@@ -71,7 +72,9 @@ def _render_list_page(request, shell: str, body: str, context: dict, *, title: s
             else ""
         )
     html = render_fragment(request, body, {"views": _list_titles(), "title": title, **context})
-    return _cacheable(request, render(request, shell, {"body": html, "title": title, **context}))
+    if page_title is None:
+        page_title = f"{title} · {_('Community')}"
+    return _cacheable(request, render_in_shell(request, title=page_title, body=html))
 
 
 def community_home(request):
@@ -95,7 +98,6 @@ def community_home(request):
         )
     return _render_list_page(
         request,
-        "community/community_home.html",
         "community/home_body.html",
         {
             "categories": categories,
@@ -104,6 +106,7 @@ def community_home(request):
             "sign_up_notice": notice,
         },
         title=_("Community"),
+        page_title=_("Community"),
     )
 
 
@@ -119,7 +122,6 @@ def topic_list(request, view):
     title = _list_titles()[view]
     return _render_list_page(
         request,
-        "community/topic_list.html",
         "community/topic_list_body.html",
         {
             "view": view,
@@ -148,7 +150,6 @@ def category_detail(request, slug):
         watch_form = WatchForm(initial={"level": watch or WatchLevel.NORMAL})
     return _render_list_page(
         request,
-        "community/category.html",
         "community/category_body.html",
         {
             "category": category,
@@ -166,7 +167,6 @@ def tag_detail(request, slug):
     page = selectors.topic_page(request.user, request.GET.get("page"), tag=slug)
     return _render_list_page(
         request,
-        "community/topic_list.html",
         "community/topic_list_body.html",
         {"view": "tag", "page_obj": page, "heading": _("Topics tagged %(tag)s") % {"tag": slug}},
         title=f"#{slug}",
@@ -258,7 +258,9 @@ def _render_topic(request, topic, reply_form, status=200):
     )
     # The body is rendered by Jinja2 (a thread repeats the post markup dozens of times); the shell by Django.
     body = render_fragment(request, "community/topic_body.html", context)
-    response = render(request, "community/topic.html", {**context, "body": body}, status=status)
+    head = render_fragment(request, "community/topic_head.html", context)
+    title = f"{topic.title} · {topic.category.name}"
+    response = render_in_shell(request, title=title, head=head, body=body, status=status)
     return _cacheable(request, response, topic.pk) if status == 200 else response
 
 

@@ -25,6 +25,7 @@ from wagtail.models import Site
 from knowledge_base.selectors import product_names
 from portal.jinja2 import render_fragment
 from themes.pieces import render_piece
+from themes.shell import render_in_shell
 
 from . import permissions, satisfaction, selectors, services
 from .forms import CCForm, NewRequestForm, ReasonForm, ReplyForm, RequestListForm, SurveyForm
@@ -181,7 +182,7 @@ def _render_detail(request, ticket, reply_form, cc_form, status=200):
     }
     # The body is rendered by Jinja2 (several times faster on this busy page); the shell by Django.
     body = render_fragment(request, "tickets/request_detail_body.html", context)
-    return render(request, "tickets/request_detail.html", {"ticket": ticket, "body": body}, status=status)
+    return render_in_shell(request, title=f"{ticket.reference} {ticket.subject}", body=body, status=status)
 
 
 def _request_fragments(request, ticket) -> dict:
