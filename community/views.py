@@ -256,7 +256,7 @@ def _render_topic(request, topic, reply_form, status=200):
             else "",
         }
     )
-    # The body is rendered by Jinja2 (a thread repeats the post markup dozens of times); the shell by Django.
+    # The body is rendered by Jinja2 (a thread repeats the post markup dozens of times), the shell from its frame.
     body = render_fragment(request, "community/topic_body.html", context)
     head = render_fragment(request, "community/topic_head.html", context)
     title = f"{topic.title} · {topic.category.name}"

@@ -180,7 +180,7 @@ def _render_detail(request, ticket, reply_form, cc_form, status=200):
         else "",
         "can_change_cc": can_change_cc,
     }
-    # The body is rendered by Jinja2 (several times faster on this busy page); the shell by Django.
+    # The body is rendered by Jinja2 (several times faster on this busy page), the shell from its frame.
     body = render_fragment(request, "tickets/request_detail_body.html", context)
     return render_in_shell(request, title=f"{ticket.reference} {ticket.subject}", body=body, status=status)
 

@@ -8,7 +8,9 @@ same SQL with the real values — through Django's cursor, so query logging, cou
 execute wrappers see it, and through the queryset's own converters, so rows come back exactly
 as `values_list()` gives them.
 
-The queryset must depend on its arguments alone: it is built twice with different sample
+Arguments are integers or strings, meant for equality lookups (an id, a reference number); an
+integer no database column can hold matches no row, as with Django's own lookups. The queryset
+must depend on its arguments alone: it is built twice with different sample
 values, and a parameter that is neither an argument nor the same both times (a clock, a
 setting read at call time) stops it at once rather than being frozen into the SQL.
 """
@@ -20,6 +22,8 @@ from weakref import WeakKeyDictionary
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 class CompileError(TypeError):
@@ -109,6 +113,10 @@ class CompiledQuery:
         compiled = self._by_connection.get(connection)
         if compiled is None:
             compiled = self._by_connection[connection] = self._compile(connection)
+        if any(kind is int and not _INT64_MIN <= values[name] <= _INT64_MAX for name, kind in self.kinds.items()):
+            # No integer column holds it (Django's lookups answer such a value with no rows too;
+            # SQLite would refuse it outright). Integer arguments are meant for equality lookups.
+            return []
         params = [values[slot.name] if isinstance(slot, _Argument) else slot for slot in compiled.params]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)

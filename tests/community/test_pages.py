@@ -79,6 +79,12 @@ def test_a_category_lists_its_published_topics_pinned_first_over_its_pages(
     assert "Waiting topic" not in first + second
     # The same rows whichever way the first page is asked for.
     assert client.get("/community/c/router/?page=1&view=latest").content.decode().count("topic-row__title") == 30
+    # Pages are counted by the category's counter: hiding two topics leaves one page of 30.
+    for topic in Topic.objects.filter(title__in=["Listed topic 00", "Listed topic 01"]):
+        with committed():
+            services.hide_post(post=topic.posts.get(is_opening=True), actor=moderator, reason="Spam")
+    fewer = client.get("/community/c/router/").content.decode()
+    assert fewer.count("topic-row__title") == 30 and "Page 1 of" not in fewer
 
 
 def test_members_only_topics_answer_404_to_everyone_else(client, site, lounge_topic, asker):
@@ -110,6 +116,9 @@ def test_a_topic_url_with_a_wrong_slug_redirects_to_the_right_one(client, site, 
     assert client.get(f"/community/t/{question.pk}/").status_code == 302
     assert client.get("/community/t/999999/x/").status_code == 404
     assert client.get("/community/nonsense/").status_code == 404
+    # Ids past every integer column's range (the topic is read through SQL built once, not the ORM).
+    for pk in ("2147483648", "9223372036854775808", "99999999999999999999"):
+        assert client.get(f"/community/t/{pk}/x/").status_code == 404
 
 
 def test_lists_narrow_as_named(client, site, question, questions, asker, helper):

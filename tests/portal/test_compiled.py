@@ -80,6 +80,9 @@ def test_model_query_gives_model_instances(people):
     found.save(update_fields=["display_name"])  # an ordinary saved row
     assert User.objects.get(pk=people[2].pk).display_name == "Renamed"
     assert by_pk.first(pk=-1) is None
+    # An id from an address may be any number of digits: past 64 bits no row has it (and SQLite
+    # would refuse it), as with Django's lookups.
+    assert by_pk.first(pk=2**63) is None and by_pk.first(pk=10**20) is None
 
 
 def test_model_query_reads_related_rows_as_select_related_does(people, django_assert_num_queries):
