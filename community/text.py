@@ -8,15 +8,12 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from portal.markdown import render_markdown
+from portal.text import INVISIBLE
 
 from .choices import WordAction
 
 MENTION = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9_-]{1,39})", re.IGNORECASE)
 _TAG = re.compile(r"(<[^>]+>)")
-# Characters that hide or reorder text without showing themselves: stripped from what is stored.
-INVISIBLE = dict.fromkeys(
-    map(ord, "\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff"), None
-)
 BARE_URL = re.compile(r"(https?://|www\.)\S", re.IGNORECASE)
 MAX_LENGTH = 50_000
 WORDS_CACHE_KEY = "community:watched-words"

@@ -1,7 +1,6 @@
 """The forum's pages at /community/. Thin: parse input, call one service or selector, render."""
 
 import difflib
-import json
 from itertools import pairwise
 from urllib.parse import quote
 
@@ -18,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.jinja2 import render_fragment
+from portal.jsonld import json_ld
 from themes.page_cache import mark_cacheable
 from themes.pieces import render_piece
 from themes.shell import render_in_shell
@@ -330,8 +330,7 @@ def _qa_json_ld(request, page) -> str:
             },
         },
     }
-    # "</" cannot appear inside the script element, whatever people wrote.
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return json_ld(data)
 
 
 def post_redirect(request, pk):

@@ -5,8 +5,6 @@ Tree: HelpIndexPage (/help/) → KnowledgeBasePage (one per product) → Section
 see answers 404 and never appears in a list, the sitemap or search for them.
 """
 
-import json
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -25,6 +23,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager, TranslatableMixin
 from wagtail.query import PageQuerySet
 from wagtail.search import index
+
+from portal.jsonld import json_ld
 
 from .blocks import ArticleBodyBlock, FAQItemBlock
 from .choices import Audience, FeedbackReason, ReviewTaskStatus
@@ -351,7 +351,7 @@ class FAQPage(Page):
                 for item in self.items
             ],
         }
-        return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+        return json_ld(data)
 
 
 # --- Feedback, follows, freshness --------------------------------------------------------------

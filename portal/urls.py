@@ -1,3 +1,4 @@
+from allauth.account import views as account_views
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.static import serve as serve_static
@@ -8,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import serving, views
 from portal.accounts import urls as accounts_urls
+from portal.accounts import views as account_area_views
 from portal.membership import callbacks
 from portal.search import urls as search_urls
 
@@ -15,6 +17,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    # One sign-in for the whole site: the admin's login and logout are allauth's (verified e-mail,
+    # two-factor, rate limits). Wagtail's own password reset is switched off in settings.
+    path("admin/login/", account_area_views.admin_login, name="admin_login"),
+    path("admin/logout/", account_views.logout, name="admin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from portal.markdown import render_markdown
 from portal.membership.entitlements import support_entitlement
 from portal.uploads import CheckedFile
+from portal.text import single_line
 
 from . import mail, satisfaction
 from .choices import IMPACT_PRIORITY, AlertKind, Channel, EventKind, Priority, SLATarget, Status
@@ -222,7 +223,7 @@ def open_ticket(
 ) -> Ticket:
     """File a request: number it, derive priority and SLA policy, assign it, store files, tell people."""
     now = now or timezone.now()
-    subject = subject.strip()
+    subject = single_line(subject)  # copied into e-mail headers and page titles
     if not subject:
         raise SupportError(_("A request needs a subject."))
     if not request_type.is_active:

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from portal.text import single_line
+
 
 def validate_time_zone(value: str) -> None:
     """Reject anything that is not an IANA time zone name."""
@@ -152,6 +154,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.public_name
+
+    def clean(self) -> None:
+        """Names are one line of visible text: no bidirectional controls (spoofing), no line breaks."""
+        super().clean()
+        self.display_name = single_line(self.display_name)
+        self.first_name = single_line(self.first_name)
+        self.last_name = single_line(self.last_name)
 
     def get_full_name(self) -> str:
         """First and last name, or the display name when those are empty (Wagtail lists use it)."""

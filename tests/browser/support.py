@@ -64,3 +64,17 @@ def build_community(reader) -> dict[str, list[str]]:
         f"/community/p/{own.pk}/edit/",
     ]
     return {"anonymous": anonymous, "signed_in": signed_in}
+
+
+def sign_in_to_admin(page, base: str, email: str) -> None:
+    """Open the admin as a browser would: it hands over to the site's one sign-in form (allauth)."""
+    import re
+
+    from tests.factories import PASSWORD
+
+    page.goto(base + "/admin/")
+    page.wait_for_url(re.compile(r"/accounts/login/\?next=%2Fadmin%2F$"))
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/$"))

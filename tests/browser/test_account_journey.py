@@ -68,3 +68,54 @@ def test_sign_up_verify_login_and_two_factor(page, live_site, mailoutbox, screen
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_url(re.compile(r"/me/$"))
     screenshot(page, "dashboard-1280")
+
+
+def test_the_admin_signs_in_through_the_sites_form_with_two_factor(page, live_site, mailoutbox):
+    """Wagtail's own login form is gone: a browser posting the password there gets no session, and
+    an editor with two-factor reaches the admin only after the code."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.factories import UserFactory
+
+    base = live_site.url
+    editor = UserFactory(role="editor", email="guarded.editor@example.com")
+    secret = generate_totp_secret()
+    TOTP.activate(editor, secret)
+
+    page.goto(base + "/admin/login/")
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    assert page.locator("#id_username").count() == 0
+    # A form posted straight to the old address, as a script or an old bookmark would.
+    page.evaluate(
+        """([email, password]) => {
+            const form = document.createElement("form");
+            form.method = "post";
+            form.action = "/admin/login/";
+            for (const [name, value] of [["username", email], ["password", password],
+                ["csrfmiddlewaretoken", document.querySelector("[name=csrfmiddlewaretoken]").value]]) {
+                const input = document.createElement("input");
+                input.name = name;
+                input.value = value;
+                form.append(input);
+            }
+            document.body.append(form);
+            form.submit();
+        }""",
+        [editor.email, PASSWORD],
+    )
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+    page.goto(base + "/admin/")
+    page.wait_for_url(re.compile(r"/accounts/login/\?next=%2Fadmin%2F$"))
+
+    page.locator("#id_login").fill(editor.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    page.goto(base + "/admin/")
+    page.wait_for_url(re.compile(r"/accounts/"))
+    assert page.url.removeprefix(base) != "/admin/"
+    page.goto(base + "/accounts/2fa/authenticate/")
+    page.get_by_label(re.compile("Authenticator code|Code")).fill(totp_code(secret))
+    page.get_by_role("button", name=re.compile("Sign In|Sign in")).click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    assert page.get_by_role("heading", level=1).count()

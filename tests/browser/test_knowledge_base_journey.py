@@ -5,7 +5,9 @@ import re
 
 import pytest
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
+
+from .support import sign_in_to_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,11 +49,7 @@ def test_feedback_reaches_the_owner_and_a_fix_closes_it(browser, live_site, scre
 
     staff = browser.new_context(viewport={"width": 1280, "height": 900})
     admin = staff.new_page()
-    admin.goto(base + "/admin/login/")
-    admin.locator("#id_username").fill(owner.email)
-    admin.locator("#id_password").fill(PASSWORD)
-    admin.locator("button[type=submit]").click()
-    admin.wait_for_url(re.compile(r"/admin/$"))
+    sign_in_to_admin(admin, base, owner.email)
     panel = admin.locator("section", has=admin.locator("#kb-overdue-heading"))
     assert "Understand the status light" in panel.inner_text()
     panel.get_by_role("link", name="Understand the status light").click()

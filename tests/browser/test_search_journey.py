@@ -8,7 +8,9 @@ import re
 
 import pytest
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory
+
+from .support import sign_in_to_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,10 +82,7 @@ def test_type_ahead_facets_and_click_through_reach_the_editor(browser, live_site
 
     admin = browser.new_context(viewport={"width": 1280, "height": 900})
     page = admin.new_page()
-    page.goto(base + "/admin/login/")
-    page.locator("#id_username").fill(editor.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_to_admin(page, base, editor.email)
     page.goto(base + "/admin/reports/search-terms/")
     missing = page.locator("table").first
     assert "chanels" in missing.inner_text()

@@ -7,18 +7,14 @@ import pytest
 
 from tests.factories import PASSWORD, UserFactory
 
-from .support import build_support
+from .support import build_support, sign_in_to_admin
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, base, email, *, admin=False):
     if admin:
-        page.goto(base + "/admin/login/")
-        page.locator("#id_username").fill(email)
-        page.locator("#id_password").fill(PASSWORD)
-        page.locator("button[type=submit]").click()
-        page.wait_for_url(re.compile(r"/admin/$"))
+        sign_in_to_admin(page, base, email)
     else:
         page.goto(base + "/accounts/login/")
         page.locator("#id_login").fill(email)

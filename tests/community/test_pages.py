@@ -524,3 +524,19 @@ def test_categories_read_from_the_cache_follow_edits_and_new_topics(client, site
     questions.is_active = False
     questions.save()
     assert client.get(f"/community/c/{questions.slug}/?page=1").status_code == 404
+
+
+def test_a_solved_question_with_a_comment_opener_keeps_its_page(client, site, questions, asker, helper):
+    """`<!--<script` in a post once swallowed everything after the JSON-LD, blanking the page."""
+    question = services.start_topic(
+        category=questions, author=asker, title="Why <!--<script does this?", body="Text <!--<script and </script>"
+    )
+    answer = services.reply(topic=question, author=helper, body="Answer with <!--<script too")
+    services.accept_solution(topic=question, post=answer, actor=asker)
+    page = client.get(question.get_absolute_url()).content.decode()
+    script = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in script and ">" not in script
+    data = json.loads(script)
+    assert data["mainEntity"]["name"] == "Why <!--<script does this?"
+    assert data["mainEntity"]["acceptedAnswer"]["text"] == "Answer with <!--<script too"
+    assert 'id="solution"' in page[page.index(script) :]
