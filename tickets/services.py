@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from portal.markdown import render_markdown
 from portal.membership.entitlements import support_entitlement
-from portal.uploads import CheckedFile
 from portal.text import single_line
+from portal.uploads import CheckedFile
 
 from . import mail, satisfaction
 from .choices import IMPACT_PRIORITY, AlertKind, Channel, EventKind, Priority, SLATarget, Status
