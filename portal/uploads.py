@@ -7,6 +7,7 @@ Accepted files are kept in private storage and only ever served by a view that d
 have them and how (support attachments as downloads, community images inline).
 """
 
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -31,8 +32,11 @@ ALLOWED = {
     "log": "text/plain",
     "csv": "text/csv",
     "json": "application/json",
+    "eml": "message/rfc822",
 }
 TEXT_TYPES = {"text/plain", "text/csv", "application/json"}
+#: A saved e-mail starts with a header line ("Name: value"); its body may be in any charset.
+MESSAGE_START = re.compile(rb"^[\x21-\x39\x3b-\x7e]{1,76}:")
 #: Raster images only: an SVG can carry script.
 IMAGES = {extension: kind for extension, kind in ALLOWED.items() if kind.startswith("image/")}
 SNIFF_BYTES = 8192
@@ -67,7 +71,9 @@ def check_upload(upload, *, max_bytes: int, allowed: dict[str, str] | None = Non
     head = upload.read(SNIFF_BYTES)
     upload.seek(0)
     kind = filetype.guess(head)
-    if expected in TEXT_TYPES:
+    if expected == "message/rfc822":
+        looks_right = kind is None and b"\x00" not in head and MESSAGE_START.match(head) is not None
+    elif expected in TEXT_TYPES:
         looks_right = kind is None and b"\x00" not in head and _decodes(head)
     else:
         looks_right = kind is not None and kind.mime == expected

@@ -21,6 +21,7 @@ from email import policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -29,9 +30,19 @@ from django.utils.translation import gettext as _
 
 from portal.uploads import CheckedFile, check_upload
 
-from . import mail
+from . import charsets, mail, senders
 from .choices import Channel, Impact
-from .models import InboundEmail, InboundStatus, Queue, RequestType, Ticket, TicketEmail, parse_reference
+from .models import (
+    EmailDirection,
+    InboundEmail,
+    InboundStatus,
+    Queue,
+    RequestType,
+    SupportSettings,
+    Ticket,
+    TicketEmail,
+    parse_reference,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +118,12 @@ def retry(inbound: InboundEmail) -> InboundEmail:
 
 
 def _header(message: EmailMessage, name: str) -> str:
-    value = message.get(name)
-    return " ".join(str(value).split()) if value is not None else ""
+    """The first header of that name as text, decoded as a mail program would (tickets.charsets)."""
+    wanted = name.lower()
+    for key, value in message.raw_items():
+        if key.lower() == wanted:
+            return charsets.decode_header(str(value))
+    return ""
 
 
 def _keep(raw, message_id, sender, subject, status, reason="", ticket=None) -> InboundEmail:
@@ -142,7 +157,14 @@ def is_automatic(message: EmailMessage, sender: str, message_id: str) -> str:
     for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"):
         if message.get(name) is not None and name != "X-Auto-Response-Suppress":
             return name
-    if message.get_content_type() == "multipart/report" or "mailer-daemon" in sender or "postmaster@" in sender:
+    from_name = parseaddr(_header(message, "From"))[0].lower()
+    if (
+        message.get_content_type() == "multipart/report"
+        or "mailer-daemon" in sender
+        or "postmaster@" in sender
+        or from_name in {"mailer-daemon", "mail delivery system", "mail delivery subsystem", "postmaster"}
+        or _header(message, "Return-Path") == "<>"  # the null sender: only delivery reports use it
+    ):
         return _("A delivery report (bounce)")
     if _header(message, "List-Id") or _header(message, "List-Unsubscribe"):
         return "List-Id"
@@ -153,56 +175,75 @@ def is_automatic(message: EmailMessage, sender: str, message_id: str) -> str:
 
 @transaction.atomic
 def _decide(raw, message, message_id, sender, subject) -> InboundEmail:
-    if not sender or "@" not in sender:
-        raise Unreadable(_("No sender address."))
     automatic = is_automatic(message, sender, message_id)
     if automatic:
         return _keep(raw, message_id, sender, subject, InboundStatus.IGNORED, automatic)
+    if not sender or "@" not in sender:
+        raise Unreadable(_("No sender address."))
     parsed = parse(message, message_id=message_id, sender=sender, subject=subject)
-    ticket = find_request(parsed)
     person = get_user_model().objects.filter(email__iexact=sender, is_active=True).first()
+    verified = senders.verified_sender(
+        message.get_all("Authentication-Results") or [], sender, settings.PORTAL_MAIL_AUTHSERV_IDS
+    )
+    staff = person is not None and _is_agent(person)
+
+    def quarantine(reason: str, ticket=None) -> InboundEmail:
+        return _keep(raw, message_id, sender, subject, InboundStatus.QUARANTINED, reason, ticket=ticket)
+
     from . import services
 
+    agent_token = _agent_token(parsed.recipients)
+    if agent_token is not None:
+        ticket, agent_id = agent_token
+        if person is None or person.pk != agent_id or not staff:
+            return quarantine(_("Sent to an agent's reply address by someone else (%(sender)s).") % {"sender": sender})
+        services.add_agent_reply(
+            ticket=ticket,
+            agent=person,
+            body=parsed.text or "(no text)",
+            files=parsed.files,
+            channel=Channel.EMAIL,
+            inbound_message_id=message_id or "",
+        )
+        return _keep(raw, message_id, sender, subject, InboundStatus.PROCESSED, _note(parsed), ticket=ticket)
+
+    ticket, proof = find_request(parsed)
+    if staff and (ticket is not None or not verified):
+        # Only the agent's own signed address makes a reply by mail an agent's reply.
+        return quarantine(
+            _("%(sender)s is staff: a reply by e-mail needs the agent's own reply address.") % {"sender": sender}
+            if ticket is not None
+            else _("Claims to come from staff (%(sender)s), but the sender could not be verified.")
+            % {"sender": sender},
+            ticket=ticket,
+        )
     if ticket is not None:
-        if person is not None and _is_agent(person):
-            services.add_agent_reply(
-                ticket=ticket,
-                agent=person,
-                body=parsed.text or "(no text)",
-                files=parsed.files,
-                channel=Channel.EMAIL,
-                inbound_message_id=message_id or "",
-            )
-        elif person is not None and (person.pk == ticket.requester_id or ticket.cc.filter(pk=person.pk).exists()):
-            ticket = services.add_customer_reply(
-                ticket=ticket,
-                author=person,
-                body=parsed.text,
-                files=parsed.files,
-                channel=Channel.EMAIL,
-                inbound_message_id=message_id or "",
-            )
-        else:
-            return _keep(
-                raw,
-                message_id,
-                sender,
-                subject,
-                InboundStatus.QUARANTINED,
+        on_request = person is not None and (
+            person.pk == ticket.requester_id or ticket.cc.filter(pk=person.pk).exists()
+        )
+        if not on_request:
+            return quarantine(
                 _("%(sender)s is not on %(reference)s.") % {"sender": sender, "reference": ticket.reference},
                 ticket=ticket,
             )
+        if proof == "subject" and not verified:
+            return quarantine(
+                _("Names %(reference)s only in the subject, and the sender could not be verified.")
+                % {"reference": ticket.reference},
+                ticket=ticket,
+            )
+        ticket = services.add_customer_reply(
+            ticket=ticket,
+            author=person,
+            body=parsed.text,
+            files=parsed.files,
+            channel=Channel.EMAIL,
+            inbound_message_id=message_id or "",
+        )
         return _keep(raw, message_id, sender, subject, InboundStatus.PROCESSED, _note(parsed), ticket=ticket)
     request_type = _request_type_for(parsed.recipients)
     if request_type is None:
-        return _keep(
-            raw,
-            message_id,
-            sender,
-            subject,
-            InboundStatus.QUARANTINED,
-            _("Not addressed to a support address, and not a reply to a request."),
-        )
+        return quarantine(_("Not addressed to a support address, and not a reply to a request."))
     if person is None:
         person = _new_customer(sender, parsed.sender_name)
     ticket = services.open_ticket(
@@ -274,31 +315,40 @@ def _request_type_for(recipients: list[str]) -> RequestType | None:
     return types.first()
 
 
-def find_request(parsed: Parsed) -> Ticket | None:
+def _agent_token(recipients: list[str]) -> tuple[Ticket, int] | None:
+    for address in recipients:
+        token = mail.agent_token_from_address(address)
+        if token is not None:
+            ticket = Ticket.objects.filter(number=token[0]).first()
+            if ticket is not None:
+                return ticket, token[1]
+    return None
+
+
+def find_request(parsed: Parsed) -> tuple[Ticket | None, str]:
+    """The request a message answers, and how it says so: "token" (the signed reply address),
+    "thread" (In-Reply-To/References name an e-mail we sent about it) or "subject" ([SR-…] only)."""
     for address in parsed.recipients:
         number = mail.number_from_address(address)
         if number is not None:
             ticket = Ticket.objects.filter(number=number).first()
             if ticket is not None:
-                return ticket
+                return ticket, "token"
     if parsed.in_reply_to:
-        known = TicketEmail.objects.filter(message_id__in=parsed.in_reply_to).select_related("ticket").first()
+        known = (
+            TicketEmail.objects.filter(message_id__in=parsed.in_reply_to, direction=EmailDirection.OUT)
+            .select_related("ticket")
+            .first()
+        )
         if known is not None:
-            return known.ticket
+            return known.ticket, "thread"
     match = REFERENCE_IN_SUBJECT.search(parsed.subject)
     if match:
         number = parse_reference(match.group(1))
         ticket = Ticket.objects.filter(number=number).first() if number else None
-        if ticket is not None and _takes_part(parsed.sender, ticket):
-            return ticket
-    return None
-
-
-def _takes_part(sender: str, ticket: Ticket) -> bool:
-    if ticket.requester.email.lower() == sender:
-        return True
-    people = get_user_model().objects.filter(email__iexact=sender)
-    return ticket.cc.filter(pk__in=people).exists() or any(p.has_perm("tickets.change_ticket") for p in people)
+        if ticket is not None:
+            return ticket, "subject"
+    return None, ""
 
 
 # --- Reading a message -------------------------------------------------------------------------
@@ -337,10 +387,7 @@ def _body_text(message: EmailMessage) -> str:
         raise Unreadable(_("The message body cannot be read: %(error)s") % {"error": error}) from None
     if part is None:
         return ""
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeError):  # an unknown or lying charset: read it as Latin-1, keep going
-        content = (part.get_payload(decode=True) or b"").decode("latin-1", errors="replace")
+    content = charsets.decode_text(part.get_payload(decode=True) or b"", part.get_content_charset())
     if part.get_content_type() == "text/html":
         content = html_to_text(content)
     return content.replace("\r\n", "\n").strip()
@@ -369,20 +416,45 @@ def strip_quoted(text: str) -> str:
 
 
 def _attachments(message: EmailMessage, parsed: Parsed) -> None:
+    limit = SupportSettings.current().max_attachments_by_mail
     for part in message.iter_attachments():
         name = part.get_filename()
-        if not name:
+        if part.get_content_type() == "message/rfc822":  # a forwarded message: kept whole, as a file
+            name, payload = _forwarded(part, name)
+        elif not name:
             continue
-        try:
-            payload = part.get_payload(decode=True) or b""
-        except Exception:
-            parsed.skipped_files.append(name)
+        else:
+            try:
+                payload = part.get_payload(decode=True) or b""
+            except Exception:
+                parsed.skipped_files.append(name)
+                continue
+        if len(parsed.files) >= limit:
+            parsed.skipped_files.append(
+                _("“%(name)s”: more than %(count)s files in one message.") % {"name": name, "count": limit}
+            )
             continue
         upload = SimpleUploadedFile(name, payload, content_type=part.get_content_type())
         try:
             parsed.files.append(check_upload(upload, max_bytes=MAX_ATTACHMENT_BYTES))
         except ValidationError as error:
             parsed.skipped_files.append(" ".join(error.messages))
+
+
+def _forwarded(part: EmailMessage, name: str | None) -> tuple[str, bytes]:
+    inner = part.get_payload()
+    inner = inner[0] if isinstance(inner, list) and inner else inner
+    payload = (
+        inner.as_bytes(policy=policy.SMTP)
+        if hasattr(inner, "as_bytes")
+        else bytes(part.get_payload(decode=True) or b"")
+    )
+    if not name:
+        subject = _header(inner, "Subject") if hasattr(inner, "raw_items") else ""
+        name = (re.sub(r"[^\w .-]+", "", subject).strip()[:80] or "forwarded message") + ".eml"
+    elif not name.lower().endswith(".eml"):
+        name += ".eml"
+    return name, payload
 
 
 def quarantined():

@@ -2,7 +2,12 @@
 
 Every e-mail carries a Message-ID we remember, `In-Reply-To`/`References` of the request's
 thread, `[SR-000123]` in the subject and a reply address with a signed token
-(`support+123-1f2e3d4c5b@example.com`); any of them is enough to put a reply on its request.
+(`support+123-1f2e3d4c5b@example.com`). The token or the thread puts a customer's reply on its
+request; the subject alone only from a verified sender (tickets.senders). An agent answers by mail
+only through their own signed address (`support+123-a7-…@`), sent in the desk's notifications.
+
+Our own Message-IDs carry a signature (`<sr-000123.<random>.<signature>@domain>`): mail we sent that
+comes back is recognised by that, never by its domain, which people's own mail programs share.
 """
 
 import hashlib
@@ -25,6 +30,8 @@ logger = logging.getLogger(__name__)
 REFERENCES_KEPT = 20
 MAX_ATTEMPTS = 5
 TOKEN = re.compile(r"\+(\d{1,9})-([0-9a-f]{10})@", re.IGNORECASE)
+AGENT_TOKEN = re.compile(r"\+(\d{1,9})-a(\d{1,12})-([0-9a-f]{10})@", re.IGNORECASE)
+OUR_MESSAGE_ID = re.compile(r"^<[^<>@\s]*\.([0-9a-f]{20})\.([0-9a-f]{12})@[^<>\s]+>$", re.IGNORECASE)
 
 
 def support_address() -> str:
@@ -35,9 +42,9 @@ def domain() -> str:
     return support_address().rsplit("@", 1)[-1] or "localhost"
 
 
-def _signature(number: int) -> str:
-    key = f"{settings.SECRET_KEY}:tickets.reply-address".encode()
-    return hmac.new(key, str(number).encode(), hashlib.sha256).hexdigest()[:10]
+def _signature(number: int | str, purpose: str = "tickets.reply-address", length: int = 10) -> str:
+    key = f"{settings.SECRET_KEY}:{purpose}".encode()
+    return hmac.new(key, str(number).encode(), hashlib.sha256).hexdigest()[:length]
 
 
 def reply_address(ticket: Ticket) -> str:
@@ -54,12 +61,34 @@ def number_from_address(address: str) -> int | None:
     return number if hmac.compare_digest(signature, _signature(number)) else None
 
 
+def agent_reply_address(ticket: Ticket, agent) -> str:
+    """The address only this agent is sent for this request: mail to it is that agent's reply."""
+    local, _, host = support_address().partition("@")
+    return f"{local}+{ticket.number}-a{agent.pk}-{_signature(f'{ticket.number}:{agent.pk}', 'tickets.agent')}@{host}"
+
+
+def agent_token_from_address(address: str) -> tuple[int, int] | None:
+    """(request number, agent id) an agent's reply address names, when its signature is right."""
+    match = AGENT_TOKEN.search(address or "")
+    if match is None:
+        return None
+    number, agent_id, signature = int(match.group(1)), int(match.group(2)), match.group(3).lower()
+    expected = _signature(f"{number}:{agent_id}", "tickets.agent")
+    return (number, agent_id) if hmac.compare_digest(signature, expected) else None
+
+
 def new_message_id(ticket: Ticket) -> str:
-    return f"<{ticket.reference.lower()}.{uuid.uuid4().hex[:20]}@{domain()}>"
+    nonce = uuid.uuid4().hex[:20]
+    return f"<{ticket.reference.lower()}.{nonce}.{_signature(nonce, 'tickets.message-id', 12)}@{domain()}>"
 
 
 def is_ours(message_id: str) -> bool:
-    return bool(message_id) and message_id.strip().lower().endswith(f"@{domain().lower()}>")
+    """Whether we wrote this Message-ID (its signature is right), whatever its domain."""
+    match = OUR_MESSAGE_ID.match((message_id or "").strip())
+    if match is None:
+        return False
+    nonce, signature = match.group(1).lower(), match.group(2).lower()
+    return hmac.compare_digest(signature, _signature(nonce, "tickets.message-id", 12))
 
 
 def queue_email(*, ticket: Ticket, event: str, entry: Message | None = None) -> None:

@@ -356,6 +356,11 @@ class SupportSettings(BaseGenericSetting):
     )
     max_attachment_mb = models.PositiveSmallIntegerField(_("largest file (MB)"), default=10)
     max_attachments = models.PositiveSmallIntegerField(_("files per message"), default=5)
+    max_attachments_by_mail = models.PositiveSmallIntegerField(
+        _("files kept per e-mail"),
+        default=20,
+        help_text=_("Files after these are left out and named in the quarantine note."),
+    )
     survey_period_days = models.PositiveSmallIntegerField(
         _("ask a customer for a rating at most once in (days)"), default=14, help_text=_("0 asks after every request.")
     )

@@ -173,6 +173,8 @@ def _notify(recipients, *, ticket: Ticket, kind: str, title_for, agents: bool = 
     from portal.notifications.services import notify
 
     url = reverse("tickets_desk:detail", args=[ticket.pk]) if agents else ticket.get_absolute_url()
+    # An agent answers the e-mail through their own signed address (tickets.mail).
+    reply_to = (lambda person: mail.agent_reply_address(ticket, person)) if agents else None
 
     people = {user.pk: user for user in recipients if user is not None}.values()
     by_language: dict[str, list] = {}
@@ -183,7 +185,7 @@ def _notify(recipients, *, ticket: Ticket, kind: str, title_for, agents: bool = 
         # One notification call per language, not per person: the title is the only thing that differs.
         for language, group in by_language.items():
             with translation.override(language or None):
-                notify(recipients=group, kind=kind, title=title_for(), url=url, email=agents)
+                notify(recipients=group, kind=kind, title=title_for(), url=url, email=agents, reply_to=reply_to)
 
     transaction.on_commit(send)
 

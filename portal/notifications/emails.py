@@ -36,7 +36,7 @@ def user_for_token(token: str):
     return user
 
 
-def send(*, recipient, subject: str, template: str, context: dict) -> None:
+def send(*, recipient, subject: str, template: str, context: dict, reply_to: str = "") -> None:
     """Render `<template>.txt` and `.html` in the recipient's language and send them as one message."""
     url = absolute(reverse("notifications:unsubscribe", kwargs={"token": unsubscribe_token(recipient)}))
     with translation.override(recipient.locale):
@@ -49,6 +49,7 @@ def send(*, recipient, subject: str, template: str, context: dict) -> None:
             to=[recipient.email],
             from_email=settings.DEFAULT_FROM_EMAIL,
             headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+            reply_to=[reply_to] if reply_to else None,
         )
         message.attach_alternative(html, "text/html")
         message.send()

@@ -1,6 +1,6 @@
 """Tell people about things. The one way any app notifies anyone."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 
 from django.db import transaction
@@ -12,16 +12,29 @@ from .models import Notification, NotificationPreference
 
 @transaction.atomic
 def notify(
-    *, recipients: Iterable, kind: str, title: str, url: str = "", body: str = "", email: bool = True
+    *,
+    recipients: Iterable,
+    kind: str,
+    title: str,
+    url: str = "",
+    body: str = "",
+    email: bool = True,
+    reply_to: Callable | None = None,
 ) -> list[Notification]:
     """Create a notification for each recipient; e-mail those who want it, after commit.
 
     `title` and `body` are already in the recipient's language or language-neutral. `email=False`
-    when the caller sends its own e-mail (support's threaded request e-mails).
+    when the caller sends its own e-mail (support's threaded request e-mails). `reply_to(person)`
+    gives the address an answer to that person's e-mail goes to.
     """
     recipients = list({user.pk: user for user in recipients if user.is_active}.values())
     created = Notification.objects.bulk_create(
-        [Notification(recipient=user, kind=kind, title=title, url=url, body=body) for user in recipients]
+        [
+            Notification(
+                recipient=user, kind=kind, title=title, url=url, body=body, reply_to=reply_to(user) if reply_to else ""
+            )
+            for user in recipients
+        ]
     )
     quiet = set(
         NotificationPreference.objects.filter(user__in=recipients)

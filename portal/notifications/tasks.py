@@ -20,6 +20,7 @@ def send_notification_email(*, notification_id: int) -> None:
         subject=notification.title,
         template="notifications/email/notification",
         context={"notification": notification, "link": emails.absolute(notification.url)},
+        reply_to=notification.reply_to,
     )
     Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())
 

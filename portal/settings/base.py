@@ -262,6 +262,9 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # the shared secret of the inbound HTTP endpoint, and an IMAP mailbox to fetch from.
 PORTAL_SUPPORT_ADDRESS = os.environ.get("PORTAL_SUPPORT_ADDRESS", "")
 PORTAL_POINTS_EXPIRE_DAYS = int(os.environ.get("PORTAL_POINTS_EXPIRE_DAYS", "0"))
+# The authserv-ids of the mail servers that receive for the support address: only their
+# Authentication-Results headers (DMARC, DKIM, SPF) are read to verify senders (tickets/senders.py).
+PORTAL_MAIL_AUTHSERV_IDS = env_list("PORTAL_MAIL_AUTHSERV_IDS")
 PORTAL_INBOUND_SECRET = os.environ.get("PORTAL_INBOUND_SECRET", "")
 PORTAL_INBOUND_MAX_MB = int(os.environ.get("PORTAL_INBOUND_MAX_MB", "40"))
 PORTAL_IMAP_HOST = os.environ.get("PORTAL_IMAP_HOST", "")

@@ -98,10 +98,17 @@ def test_a_reply_by_the_reply_address_keeps_only_the_new_text(filed, agent):
     assert reply.channel == Channel.EMAIL
 
 
-def test_an_outlook_html_reply_in_windows_1250_is_matched_by_the_subject(filed, agent):
+VERIFIED = (
+    b"Authentication-Results: mx.example.com; spf=pass smtp.mailfrom=bounces@company.example;\n"
+    b" dkim=pass header.d=company.example; dmarc=pass header.from=company.example\n"
+)
+
+
+def test_an_outlook_html_reply_in_windows_1250_is_matched_by_the_subject(filed, agent, settings):
+    settings.PORTAL_MAIL_AUTHSERV_IDS = ["mx.example.com"]
     djordje = UserFactory(email="djordje@company.example")
     filed.cc.add(djordje)
-    result = take(eml("outlook_reply.eml", reference=filed.reference))
+    result = take(VERIFIED + eml("outlook_reply.eml", reference=filed.reference))
     assert result.status == InboundStatus.PROCESSED, result.reason
     reply = Message.objects.get(ticket=filed, author=djordje)
     assert reply.body_source.startswith("Poštovani, uređaj i dalje ne radi.")
@@ -162,7 +169,7 @@ def test_strangers_cannot_write_on_someone_elses_request(filed):
 
 def test_an_agent_answering_by_mail_writes_the_agents_reply(filed, agent):
     raw = (
-        f"From: {agent.email}\nTo: {mail.reply_address(filed)}\nMessage-ID: <agent-1@x.example>\n"
+        f"From: {agent.email}\nTo: {mail.agent_reply_address(filed, agent)}\nMessage-ID: <agent-1@x.example>\n"
         f"Subject: Re: [{filed.reference}]\n\nTry a fixed channel.\n\n-- \nAna Agent"
     ).encode()
     take(raw)
