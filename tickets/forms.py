@@ -57,7 +57,11 @@ def attachments_help(settings=None) -> str:
 
 
 class PeopleField(forms.CharField):
-    """E-mail addresses of people with an account, separated by commas or new lines."""
+    """E-mail addresses, separated by commas or new lines: checked for form only.
+
+    Whether an address has an account is never said here (that would tell anyone who is a
+    customer); `services.set_cc` CC's accounts and invites the rest.
+    """
 
     widget = forms.Textarea(attrs={"rows": 2})
 
@@ -69,14 +73,7 @@ class PeopleField(forms.CharField):
         validator = forms.EmailField()
         for address in addresses:
             validator.clean(address)
-        people = list(get_user_model().objects.filter(email__in=addresses, is_active=True))
-        unknown = set(addresses) - {person.email.lower() for person in people}
-        if unknown:
-            raise ValidationError(
-                _("No account uses %(addresses)s. Ask them to sign up first.")
-                % {"addresses": ", ".join(sorted(unknown))}
-            )
-        return people
+        return addresses
 
 
 class NewRequestForm(forms.Form):
@@ -101,7 +98,7 @@ class NewRequestForm(forms.Form):
     cc = PeopleField(
         label=_("Also keep informed (e-mail addresses)"),
         required=False,
-        help_text=_("Colleagues with an account here."),
+        help_text=_("Colleagues to keep informed. Anyone without an account here is invited to sign up."),
     )
 
     def __init__(self, *args, request_type: RequestType, product_choices=(), **kwargs):

@@ -554,6 +554,32 @@ def parse_reference(reference: str) -> int | None:
     return int(digits) if digits.isdigit() and len(digits) <= 9 else None
 
 
+class CCInvitation(models.Model):
+    """An address the requester asked to keep informed that is not (yet) a verified account's.
+
+    The requester is never told whether an address has an account: every address they enter is
+    listed back the same way. Its owner is sent an invitation (nothing of the request itself) and
+    is CC'd once they sign up and confirm that address (tickets.signals).
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="cc_invitations")
+    email = models.EmailField(_("e-mail address"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("CC invitation")
+        verbose_name_plural = _("CC invitations")
+        constraints = [models.UniqueConstraint(fields=["ticket", "email"], name="tickets_cc_invitation_unique")]
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self) -> str:
+        return self.email
+
+
 class Message(models.Model):
     """One entry in a request's conversation: a public reply or an internal note (agents only)."""
 

@@ -24,6 +24,7 @@ from .clocks import earliest_due, ticket_clocks
 from .models import (
     AgentStatus,
     Attachment,
+    CCInvitation,
     Deflection,
     EmailDirection,
     Message,
@@ -216,7 +217,7 @@ def open_ticket(
     files: Sequence[CheckedFile] = (),
     channel: str = Channel.PORTAL,
     created_by=None,
-    cc: Iterable = (),
+    cc: Iterable[str] = (),
     follow_up_of: Ticket | None = None,
     session_key: str = "",
     inbound_message_id: str = "",
@@ -259,10 +260,8 @@ def open_ticket(
         follow_up_of=follow_up_of,
         site=site or (follow_up_of.site if follow_up_of else None),
     )
-    cc = [person for person in cc if person.pk != requester.pk]
     if cc:
-        ticket.cc.add(*cc)
-        _forget_cc(person.pk for person in cc)
+        _apply_cc(ticket, actor=requester, addresses=cc)
     _event(ticket, EventKind.CREATED, actor=created_by or requester, new=ticket.reference, public=True, at=now)
     if policy:
         _event(ticket, EventKind.POLICY, new=policy.name, at=now)
@@ -405,17 +404,100 @@ def reopen(*, ticket: Ticket, actor, now: datetime | None = None) -> Ticket:
 
 
 @transaction.atomic
-def set_cc(*, ticket: Ticket, actor, people: Iterable) -> None:
-    """Replace the CC list (people who read and get told about the request)."""
+def set_cc(*, ticket: Ticket, actor, addresses: Iterable[str]) -> None:
+    """Replace the list of people kept informed with these addresses.
+
+    An address of an account whose address is confirmed is CC'd (reads the request, gets its
+    e-mails); any other is invited to sign up with it. The requester is told neither which is which.
+    """
     ticket = _lock(ticket)
-    people = {person.pk: person for person in people if person.pk != ticket.requester_id}
     before = set(ticket.cc.values_list("pk", flat=True))
-    if before == set(people):
+    invited_before = set(ticket.cc_invitations.values_list("email", flat=True))
+    _apply_cc(ticket, actor=actor, addresses=addresses)
+    after = set(ticket.cc.values_list("pk", flat=True))
+    invited_after = set(ticket.cc_invitations.values_list("email", flat=True))
+    if before == after and invited_before == invited_after:
         return
-    ticket.cc.set(people.values())
-    _forget_cc(before | set(people))
-    _event(ticket, EventKind.CC, actor=actor, new=", ".join(sorted(p.email for p in people.values())))
+    _forget_cc(before | after)
+    _event(ticket, EventKind.CC, actor=actor, new=", ".join(cc_addresses(ticket)))
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())  # its page shows the CC list
+
+
+def cc_addresses(ticket: Ticket) -> list[str]:
+    """Every address kept informed, accounts and invitations alike, as the requester entered them."""
+    people = [person.email.lower() for person in ticket.cc.all()]
+    return sorted({*people, *ticket.cc_invitations.values_list("email", flat=True)})
+
+
+def _apply_cc(ticket: Ticket, *, actor, addresses: Iterable[str]) -> None:
+    from allauth.account.models import EmailAddress
+
+    wanted = {address.strip().lower() for address in addresses if address and address.strip()}
+    wanted.discard(ticket.requester.email.lower())
+    confirmed = {
+        row.email.lower(): row.user
+        for row in EmailAddress.objects.filter(email__in=wanted, verified=True, user__is_active=True).select_related(
+            "user"
+        )
+    }
+    ticket.cc.set([person for person in confirmed.values() if person.pk != ticket.requester_id])
+    invite = wanted - set(confirmed)
+    ticket.cc_invitations.exclude(email__in=invite).delete()
+    existing = set(ticket.cc_invitations.values_list("email", flat=True))
+    new = [CCInvitation(ticket=ticket, email=address, invited_by=actor) for address in sorted(invite - existing)]
+    if new:
+        CCInvitation.objects.bulk_create(new, ignore_conflicts=True)
+        pks = list(
+            CCInvitation.objects.filter(ticket=ticket, email__in=[row.email for row in new]).values_list(
+                "pk", flat=True
+            )
+        )
+        transaction.on_commit(lambda: [_send_cc_invitation(pk) for pk in pks])
+
+
+#: Invitations one person may have sent in a day; past it the rows are kept but no more mail goes out.
+CC_INVITATIONS_PER_DAY = 20
+
+
+def _send_cc_invitation(invitation_pk: int) -> None:
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    invitation = CCInvitation.objects.select_related("ticket__site", "invited_by").filter(pk=invitation_pk).first()
+    if invitation is None or invitation.sent_at is not None:
+        return
+    since = timezone.now() - timedelta(days=1)
+    if (
+        invitation.invited_by_id
+        and CCInvitation.objects.filter(invited_by_id=invitation.invited_by_id, sent_at__gte=since).count()
+        >= CC_INVITATIONS_PER_DAY
+    ):
+        return
+    inviter = invitation.invited_by
+    context = {
+        "reference": invitation.ticket.reference,
+        "inviter": inviter.public_name if inviter else "",
+        "signup_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/accounts/signup/",
+    }
+    with translation.override(inviter.locale if inviter else None):
+        subject = _("You are invited to follow support request %(reference)s") % context
+        body = render_to_string("tickets/email/cc_invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+    CCInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+
+
+@transaction.atomic
+def accept_cc_invitations(*, user, email: str) -> int:
+    """Someone confirmed an address: the requests it was invited to now keep them informed."""
+    invitations = list(CCInvitation.objects.filter(email=email.lower()).select_related("ticket"))
+    for invitation in invitations:
+        if invitation.ticket.requester_id != user.pk:
+            invitation.ticket.cc.add(user)
+    CCInvitation.objects.filter(pk__in=[invitation.pk for invitation in invitations]).delete()
+    if invitations:
+        _forget_cc([user.pk])
+    return len(invitations)
 
 
 @transaction.atomic

@@ -72,7 +72,7 @@ def new_request(request):
                 impact=form.cleaned_data["impact"],
                 fields=form.extra_values(),
                 files=form.cleaned_data["attachments"],
-                cc=form.cleaned_data["cc"] or [],
+                cc=form.cleaned_data["cc"] or [],  # addresses: accounts are CC'd, others invited
                 session_key=request.session.session_key or "",
                 site=Site.find_for_request(request),
             )
@@ -200,7 +200,7 @@ def _request_fragments(request, ticket) -> dict:
             # Rendered templates are safe strings, and stay so through the cache.
             "conversation": render_to_string("tickets/_request_conversation.html", context, request),
             "history": render_to_string("tickets/_request_history.html", context, request),
-            "cc": [person.email for person in ticket.cc.all()],
+            "cc": services.cc_addresses(ticket),
         }
         cache.set(key, fragments, FRAGMENT_SECONDS)
     return fragments
@@ -265,7 +265,7 @@ def update_cc(request, reference):
     form = CCForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, ticket, None, form, status=400)
-    services.set_cc(ticket=ticket, actor=request.user, people=form.cleaned_data["cc"] or [])
+    services.set_cc(ticket=ticket, actor=request.user, addresses=form.cleaned_data["cc"] or [])
     messages.success(request, _("The list of people kept informed was saved."))
     return redirect(ticket.get_absolute_url())
 

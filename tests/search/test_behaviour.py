@@ -69,7 +69,7 @@ def test_people_cc_d_and_a_sharing_organisation_find_the_request(backend, conten
 
     ticket = content["ticket"]
     colleague = UserFactory(role="customer")
-    services.set_cc(ticket=ticket, actor=customer, people=[colleague])
+    services.set_cc(ticket=ticket, actor=customer, addresses=[colleague.email])
     organisation = Organisation.objects.create(name="Quasar Ltd", members_share_requests=True)
     ticket.organisation = organisation
     ticket.save(update_fields=["organisation"])

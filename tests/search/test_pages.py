@@ -192,7 +192,7 @@ def test_replies_and_cc_changes_reindex_the_request(
     assert ask_keys("nebula", tokens) == [f"request:{ticket.pk}"]
     colleague = UserFactory(role="customer")
     with django_capture_on_commit_callbacks(execute=True):
-        services.set_cc(ticket=ticket, actor=customer, people=[colleague])
+        services.set_cc(ticket=ticket, actor=customer, addresses=[colleague.email])
     assert ask_keys("nebula", ("audience:everyone", user_token(colleague.pk))) == [f"request:{ticket.pk}"]
 
 

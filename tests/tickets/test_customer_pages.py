@@ -1,5 +1,6 @@
 """The customer's side: filing, the list, one request, replies, files — and nobody else's."""
 
+import re
 from datetime import UTC, datetime
 from http import HTTPStatus
 
@@ -8,7 +9,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 from tickets import services
 from tickets.choices import Impact, Status
 from tickets.models import Attachment, Deflection, Message, SupportSettings, Ticket
@@ -59,7 +60,7 @@ def test_filing_a_request(site, customer_client, customer, request_type, policy)
         ({"extra_version": ""}, "This field is required."),
         ({"extra_os": "Amiga"}, "Select a valid choice."),
         ({"impact": "catastrophic"}, "Select a valid choice."),
-        ({"cc": "nobody@nowhere.example"}, "No account uses nobody@nowhere.example"),
+        ({"cc": "not an address"}, "Enter a valid email address."),
     ],
 )
 def test_bad_input_is_explained_and_nothing_is_stored(site, customer_client, request_type, overrides, message):
@@ -232,9 +233,8 @@ def test_organisation_sharing_and_cc(site, client, make_ticket):
     response = client.post(reverse("tickets:cc", args=[ticket.reference]), {"cc": carol.email.upper()})
     assert response.status_code == HTTPStatus.FOUND
     assert carol.email in client.get(ticket.get_absolute_url()).content.decode()
-    refused = client.post(reverse("tickets:cc", args=[ticket.reference]), {"cc": "ghost@nowhere.example"})
+    refused = client.post(reverse("tickets:cc", args=[ticket.reference]), {"cc": "not an address"})
     assert refused.status_code == HTTPStatus.BAD_REQUEST
-    assert "No account uses ghost@nowhere.example" in refused.content.decode()
     assert list(ticket.cc.all()) == [carol]
     client.force_login(carol)
     assert client.get(ticket.get_absolute_url()).status_code == HTTPStatus.OK
@@ -307,7 +307,7 @@ def test_detail_query_count_is_constant(site, client, customer, make_ticket, age
     client.force_login(customer)
     client.get(reverse("tickets:list"))  # the session, user and site are cached again, the request page is not
     SupportSettings.current()
-    with django_assert_num_queries(10) as small:
+    with django_assert_num_queries(11) as small:  # the CC list: accounts and invitations
         client.get(ticket.get_absolute_url())
     Message.objects.bulk_create(
         [
@@ -351,7 +351,7 @@ def test_suggestion_redirects_stay_on_the_site(site, client, target):
 
 def test_only_the_requester_changes_who_is_kept_informed(site, client, customer, make_ticket):
     colleague, outsider = UserFactory(), UserFactory()
-    ticket = make_ticket(customer, cc=[colleague])
+    ticket = make_ticket(customer, cc=[colleague.email])
     client.force_login(colleague)
     page = client.get(ticket.get_absolute_url()).content.decode()
     assert "Keep others informed" not in page
@@ -362,3 +362,57 @@ def test_only_the_requester_changes_who_is_kept_informed(site, client, customer,
     assert "Keep others informed" in client.get(ticket.get_absolute_url()).content.decode()
     client.post(reverse("tickets:cc", args=[ticket.reference]), {"cc": outsider.email})
     assert list(ticket.cc.all()) == [outsider]
+
+
+def test_cc_never_tells_whether_an_address_has_an_account(
+    site, client, make_ticket, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Known and unknown addresses are taken and listed back the same way; the unknown one is invited
+    and becomes CC'd when its owner signs up and confirms it."""
+    requester = UserFactory()
+    known = UserFactory(email="known@customer.example")
+    ticket = make_ticket(requester)
+    client.force_login(requester)
+    url = reverse("tickets:cc", args=[ticket.reference])
+    answers = []
+    for address in (known.email, "ghost@nowhere.example"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"cc": address})
+        page = client.get(ticket.get_absolute_url()).content.decode()
+        answers.append((response.status_code, response["Location"], address in page))
+    assert answers[0] == answers[1] == (HTTPStatus.FOUND, ticket.get_absolute_url(), True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"cc": f"{known.email}\nghost@nowhere.example"})
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert f"ghost@nowhere.example\n{known.email}" in page  # one sorted list, nothing marks who exists
+    assert list(ticket.cc.all()) == [known]
+    invitation = [m for m in mailoutbox if m.to == ["ghost@nowhere.example"]]
+    assert len(invitation) == 1 and ticket.reference in invitation[0].subject
+    assert ticket.subject not in invitation[0].body  # nothing of the request itself
+
+    # The owner signs up with that address and confirms it: now they read the request.
+    client.logout()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("account_signup"), {"email": "ghost@nowhere.example", "password1": PASSWORD, "password2": PASSWORD}
+        )
+    confirm = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+)", mailoutbox[-1].body).group(1)
+    client.post(confirm)
+    assert client.get(ticket.get_absolute_url()).status_code == HTTPStatus.OK
+    assert not ticket.cc_invitations.exists()
+
+
+def test_an_unconfirmed_account_is_invited_not_cc_d(site, client, make_ticket):
+    from allauth.account.models import EmailAddress
+
+    squatter = UserFactory(email="boss@customer.example")
+    EmailAddress.objects.filter(user=squatter).update(verified=False)
+    requester = UserFactory()
+    ticket = make_ticket(requester)
+    client.force_login(requester)
+    client.post(reverse("tickets:cc", args=[ticket.reference]), {"cc": squatter.email})
+    assert not ticket.cc.exists()
+    assert list(ticket.cc_invitations.values_list("email", flat=True)) == ["boss@customer.example"]
+    client.force_login(squatter)
+    assert client.get(ticket.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND

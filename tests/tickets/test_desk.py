@@ -219,7 +219,7 @@ def test_request_page_query_count_is_constant(site, agent_client, agent, make_ti
     from .conftest import png
 
     customer = UserFactory()
-    ticket = make_ticket(customer, cc=[UserFactory()])
+    ticket = make_ticket(customer, cc=[UserFactory().email])
     services.add_agent_reply(ticket=ticket, agent=agent, body="First", files=[check_upload(png(), max_bytes=10**6)])
     url = reverse("tickets_desk:detail", args=[ticket.pk])
     agent_client.get(url)

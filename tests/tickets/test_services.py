@@ -127,7 +127,7 @@ def test_updates_are_audited(customer, make_ticket, agent, second_agent):
 def test_merge_moves_the_conversation_and_closes_the_source(customer, make_ticket, agent):
     target = make_ticket(customer)
     follower = UserFactory()
-    source = make_ticket(UserFactory(), subject="Same problem", cc=[follower])
+    source = make_ticket(UserFactory(), subject="Same problem", cc=[follower.email])
     services.add_customer_reply(ticket=source, author=source.requester, body="Any news?")
     services.merge_tickets(source=source, target=target, actor=agent)
     source.refresh_from_db()
