@@ -99,6 +99,25 @@ def can_moderate(user, category: Category | None = None) -> bool:
     return category.pk in ids
 
 
+#: The longest silence or suspension a moderator may give; longer calls for an admin closing the account.
+MAX_SANCTION_DAYS = 365
+
+
+def can_moderate_people(user) -> bool:
+    """Sanctions and badges reach a person across the whole community: global moderators only.
+    A category's moderators moderate posts and topics in their categories, not people."""
+    return getattr(user, "is_authenticated", False) and user.has_perm(MODERATE_ALL)
+
+
+def can_sanction(actor, target) -> bool:
+    """Whether `actor` may silence or suspend `target`: a global moderator, never themselves, and
+    never staff (moderators, agents, editors, admins) unless the actor is a superuser and the
+    target is not."""
+    if not can_moderate_people(actor) or actor.pk == target.pk or target.is_superuser:
+        return False
+    return actor.is_superuser or not is_staff_member(target)
+
+
 def check_readable(user, topic) -> None:
     """A topic the reader may not see answers as if it did not exist."""
     category = topic.category

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .access import MAX_SANCTION_DAYS
 from .choices import FlagReason, IdeaStatus, WatchLevel
 from .models import Category
 from .text import MAX_LENGTH
@@ -125,7 +126,9 @@ class SanctionForm(forms.Form):
         label=_("Action"),
         choices=[("silence", _("Silence (may read, may not post)")), ("suspend", _("Suspend (may not take part)"))],
     )
-    days = forms.IntegerField(label=_("For how many days (0 lifts it)"), min_value=0, max_value=3650, initial=7)
+    days = forms.IntegerField(
+        label=_("For how many days (0 lifts it)"), min_value=0, max_value=MAX_SANCTION_DAYS, initial=7
+    )
     reason = forms.CharField(label=_("Reason (the person is told)"), required=False, max_length=255)
 
 

@@ -916,12 +916,16 @@ def merge_topics(*, source: Topic, target: Topic, actor, reason: str = "") -> To
 def sanction(*, user, actor, kind: str, days: int, reason: str, now: datetime | None = None) -> CommunityProfile:
     """Silence (read only) or suspend a person for some days; days=0 lifts it."""
     now = now or timezone.now()
-    if not access.can_moderate(actor):
-        raise CommunityError(_("Only moderators can do that."))
-    if not reason.strip() and days:
-        raise CommunityError(_("Give a reason: the person is told it."))
+    if not access.can_moderate_people(actor):
+        raise CommunityError(_("Only global moderators can do that."))
     if user.pk == actor.pk:
         raise CommunityError(_("You cannot sanction yourself."))
+    if not access.can_sanction(actor, user):
+        raise CommunityError(_("Staff cannot be silenced or suspended here; an admin manages their account."))
+    if not 0 <= days <= access.MAX_SANCTION_DAYS:
+        raise CommunityError(_("A sanction lasts at most %(days)s days.") % {"days": access.MAX_SANCTION_DAYS})
+    if not reason.strip() and days:
+        raise CommunityError(_("Give a reason: the person is told it."))
     profile = profile_for(user)
     until = now + timedelta(days=days) if days else None
     if kind == "silence":
@@ -995,8 +999,9 @@ def _grant(badge: Badge, user, *, by=None, reason: str = "") -> BadgeAward | Non
 
 @transaction.atomic
 def grant_badge(*, badge: Badge, user, actor, reason: str = "") -> BadgeAward | None:
-    if not access.can_moderate(actor):
-        raise CommunityError(_("Only moderators can do that."))
+    """A badge given by hand: global moderators only (a badge is shown everywhere the person is)."""
+    if not access.can_moderate_people(actor):
+        raise CommunityError(_("Only global moderators can do that."))
     profile_for(user)
     award = _grant(badge, user, by=actor, reason=reason)
     if award:
@@ -1045,16 +1050,17 @@ def record_suggestion_opened(*, session_key: str, user, query: str, title: str, 
 
 @transaction.atomic
 def upload_image(*, uploader, upload) -> PostImage:
-    """Keep an image for a post: a raster image checked by its bytes, at most IMAGE_MAX_BYTES."""
+    """Keep an image for a post: a raster image checked by its bytes, at most IMAGE_MAX_BYTES, stored
+    without its metadata (a phone's photo carries where it was taken)."""
     from django.core.exceptions import ValidationError
 
-    from portal.uploads import IMAGES, check_upload
+    from portal.uploads import IMAGES, check_upload, without_metadata
 
     profile = profile_for(uploader)
     if profile.is_silenced():
         raise CommunityError(_("You cannot post now."))
     try:
-        checked = check_upload(upload, max_bytes=IMAGE_MAX_BYTES, allowed=IMAGES)
+        checked = without_metadata(check_upload(upload, max_bytes=IMAGE_MAX_BYTES, allowed=IMAGES))
     except ValidationError as error:
         raise CommunityError(" ".join(error.messages)) from None
     _rate_limit(uploader, "image")

@@ -674,8 +674,8 @@ def profile(request, handle):
         raise Http404
     context = selectors.profile_page(request.user, profile)
     context["level_name"] = services.reputation_level(context["reputation"])
-    context["can_moderate"] = access.can_moderate(request.user)
-    context["sanction_form"] = SanctionForm() if context["can_moderate"] else None
+    context["can_moderate"] = access.can_moderate_people(request.user)
+    context["sanction_form"] = SanctionForm() if access.can_sanction(request.user, profile.user) else None
     context["badge_form"] = GrantBadgeForm() if context["can_moderate"] else None
     return render(request, "community/profile.html", context)
 
@@ -684,7 +684,7 @@ def profile(request, handle):
 @require_POST
 def sanction(request, handle):
     profile = get_object_or_404(CommunityProfile.objects.select_related("user"), handle=handle)
-    if not access.can_moderate(request.user):
+    if not access.can_moderate_people(request.user):
         raise Http404
     form = SanctionForm(request.POST)
     if form.is_valid():
@@ -703,7 +703,7 @@ def sanction(request, handle):
 @require_POST
 def grant_badge(request, handle):
     profile = get_object_or_404(CommunityProfile.objects.select_related("user"), handle=handle)
-    if not access.can_moderate(request.user):
+    if not access.can_moderate_people(request.user):
         raise Http404
     form = GrantBadgeForm(request.POST)
     if not form.is_valid():

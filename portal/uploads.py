@@ -111,3 +111,44 @@ class PrivateStorage(FileSystemStorage):
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)
         super()._clear_cached_properties(setting, **kwargs)
+
+
+#: What an image keeps of its metadata: how to show it (colours, transparency, timing), nothing about who took it.
+_IMAGE_INFO_KEPT = {"icc_profile", "transparency", "duration", "loop", "background", "dpi"}
+
+
+def without_metadata(checked: CheckedFile) -> CheckedFile:
+    """The image re-encoded without its metadata (EXIF with GPS position, XMP, comments).
+
+    The orientation EXIF records is applied to the pixels first, so the picture still stands the
+    way it was taken. Animated GIF and WebP keep their frames. Anything Pillow cannot read is refused.
+    """
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    formats = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
+    target = formats.get(checked.content_type)
+    if target is None:
+        return checked
+    checked.upload.seek(0)
+    try:
+        with Image.open(checked.upload) as image:
+            animated = getattr(image, "is_animated", False)
+            output = BytesIO()
+            if animated:
+                image.info = {key: value for key, value in image.info.items() if key in _IMAGE_INFO_KEPT}
+                image.save(output, format=target, save_all=True, exif=b"")
+            else:
+                upright = ImageOps.exif_transpose(image)
+                upright.info = {key: value for key, value in upright.info.items() if key in _IMAGE_INFO_KEPT}
+                options = {"quality": 92, "optimize": True} if target in ("JPEG", "WEBP") else {}
+                if target == "JPEG" and upright.mode not in ("RGB", "L", "CMYK"):
+                    upright = upright.convert("RGB")
+                upright.save(output, format=target, **options)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        raise ValidationError(_("“%(name)s” could not be read as an image.") % {"name": checked.name}) from error
+    data = output.getvalue()
+    clean = SimpleUploadedFile(checked.name, data, content_type=checked.content_type)
+    return CheckedFile(upload=clean, name=checked.name, content_type=checked.content_type, size=len(data))

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -317,6 +318,31 @@ def test_watch_settings_and_sanctions_from_the_pages(client, site, question, ask
     assert client.post(reverse("community:grant_badge", args=[handle]), {"badge": helpful.pk}).status_code == 404
 
 
+def test_a_category_moderator_sees_no_sanction_form_and_cannot_post_one(client, site, questions, helper, moderator):
+    category_moderator = UserFactory(role="customer")
+    questions.moderators.add(category_moderator)
+    client = signed_in(client, category_moderator)
+    handle = services.profile_for(moderator).handle
+    page = client.get(reverse("community:profile", args=[handle])).content.decode()
+    assert reverse("community:sanction", args=[handle]) not in page
+    assert reverse("community:grant_badge", args=[handle]) not in page
+    response = client.post(
+        reverse("community:sanction", args=[handle]), {"kind": "suspend", "days": 3650, "reason": "x"}
+    )
+    assert response.status_code == 404
+    assert not services.profile_for(moderator).suspended_until
+    # A global moderator sees the form on a customer's profile, and not on another moderator's.
+    client = signed_in(client, moderator)
+    assert (
+        "Apply" in client.get(reverse("community:profile", args=[services.profile_for(helper).handle])).content.decode()
+    )
+    other = UserFactory(role="moderator")
+    assert (
+        "Apply"
+        not in client.get(reverse("community:profile", args=[services.profile_for(other).handle])).content.decode()
+    )
+
+
 def test_profiles_show_reputation_badges_and_posts_and_the_leaderboard_ranks(client, site, question, asker, helper):
     answer = services.reply(topic=question, author=helper, body="An answer")
     services.vote(post=answer, user=asker, value=1)
@@ -486,14 +512,20 @@ def test_a_customer_can_sign_in_and_post(client, site, questions):
 # --- Images ------------------------------------------------------------------------------------
 
 
+def real_png(name: str) -> SimpleUploadedFile:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGBA", (3, 2), (0, 90, 200, 255)).save(out, format="PNG")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
 def test_an_image_uploaded_with_a_reply_is_shown_inline_and_checked_by_its_bytes(client, site, question, helper):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.tickets.conftest import png
-
     client = signed_in(client, helper)
     url = reverse("community:reply", args=[question.pk])
-    response = client.post(url, {"body": "Here is the screen", "image": png("settings screen.png")})
+    response = client.post(url, {"body": "Here is the screen", "image": real_png("settings screen.png")})
     assert response.status_code == 302
     post = Post.objects.get(body_source__startswith="Here is the screen")
     src = re.search(r'<img src="([^"]+)"', post.body_html).group(1)
@@ -503,8 +535,11 @@ def test_an_image_uploaded_with_a_reply_is_shown_inline_and_checked_by_its_bytes
     assert image["X-Content-Type-Options"] == "nosniff" and "sandbox" in image["Content-Security-Policy"]
     assert b"".join(image.streaming_content).startswith(b"\x89PNG")
     assert client.get("/community/images/nonsense/x.png").status_code == 404
-    # Not an image, whatever its name says; an SVG is refused outright.
-    for name, content in (("fake.png", b"<html>not a png</html>"), ("logo.svg", b"<svg onload='x'></svg>")):
+    # Not an image, whatever its name says; an SVG is refused outright; a PNG that cannot be decoded too.
+    from tests.tickets.conftest import PNG
+
+    broken = (("fake.png", b"<html>not a png</html>"), ("logo.svg", b"<svg onload='x'></svg>"), ("cut.png", PNG))
+    for name, content in broken:
         response = client.post(url, {"body": "Look", "image": SimpleUploadedFile(name, content)})
         assert response.status_code == 400 and "form-errors" in response.content.decode()
     assert Post.objects.filter(body_source="Look").count() == 0
@@ -540,3 +575,42 @@ def test_a_solved_question_with_a_comment_opener_keeps_its_page(client, site, qu
     assert data["mainEntity"]["name"] == "Why <!--<script does this?"
     assert data["mainEntity"]["acceptedAnswer"]["text"] == "Answer with <!--<script too"
     assert 'id="solution"' in page[page.index(script) :]
+
+
+def jpeg_with_gps_and_orientation() -> bytes:
+    """A 40×20 JPEG as a phone writes it: a GPS position, a camera model, and "rotate 90°" (6)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    picture = Image.new("RGB", (40, 20), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the viewer turns it 90° clockwise
+    exif[0x0110] = "Phone X"  # Model
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (44.0, 49.0, 1.5), 3: "E", 4: (20.0, 27.0, 44.2)})
+    out = BytesIO()
+    picture.save(out, format="JPEG", exif=exif, comment=b"secret comment")
+    return out.getvalue()
+
+
+def test_an_uploaded_photo_loses_its_metadata_and_keeps_its_orientation(client, site, question, helper):
+    from io import BytesIO
+
+    from PIL import Image
+
+    from community.models import PostImage
+
+    raw = jpeg_with_gps_and_orientation()
+    assert b"Phone X" in raw and Image.open(BytesIO(raw)).getexif().get_ifd(0x8825)
+    client = signed_in(client, helper)
+    url = reverse("community:reply", args=[question.pk])
+    client.post(url, {"body": "My router", "image": SimpleUploadedFile("router.jpg", raw, content_type="image/jpeg")})
+    stored = PostImage.objects.get()
+    with stored.file.open("rb") as handle:
+        kept = handle.read()
+    assert b"Phone X" not in kept and b"secret comment" not in kept
+    image = Image.open(BytesIO(kept))
+    assert not image.getexif().get_ifd(0x8825) and 0x0112 not in image.getexif()
+    assert image.size == (20, 40)  # turned upright, as the phone showed it
+    assert stored.size == len(kept)

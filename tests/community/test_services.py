@@ -475,3 +475,34 @@ def test_a_moderator_added_to_a_category_moderates_at_once(questions, asker):
     questions.moderators.add(newcomer_moderator)
     assert access.can_moderate(newcomer_moderator, questions)
     services.set_topic_flag(topic=topic, actor=newcomer_moderator, pinned=True)
+
+
+def test_only_global_moderators_sanction_and_give_badges_within_limits(questions, helper, moderator):
+    """A category's moderator moderates posts there, not people; nobody sanctions staff from the forum."""
+    from community.access import MAX_SANCTION_DAYS
+    from community.models import Badge
+
+    category_moderator = UserFactory(role="customer")
+    questions.moderators.add(category_moderator)
+    forget_limits()
+    helpful = Badge.objects.get(slug="helpful")
+    for target in (helper, moderator):
+        with pytest.raises(services.CommunityError, match="global moderators"):
+            services.sanction(user=target, actor=category_moderator, kind="suspend", days=30, reason="Power trip")
+        with pytest.raises(services.CommunityError, match="global moderators"):
+            services.grant_badge(badge=helpful, user=target, actor=category_moderator)
+    assert not services.profile_for(moderator).suspended_until
+
+    with pytest.raises(services.CommunityError, match="at most"):
+        services.sanction(user=helper, actor=moderator, kind="suspend", days=MAX_SANCTION_DAYS + 1, reason="Forever")
+    services.sanction(user=helper, actor=moderator, kind="suspend", days=MAX_SANCTION_DAYS, reason="A year")
+
+    other_moderator = UserFactory(role="moderator")
+    agent = UserFactory(role="agent")
+    for staff in (other_moderator, agent):
+        with pytest.raises(services.CommunityError, match="Staff cannot"):
+            services.sanction(user=staff, actor=moderator, kind="silence", days=1, reason="Disagreement")
+    superuser = UserFactory(is_superuser=True)
+    services.sanction(user=other_moderator, actor=superuser, kind="silence", days=1, reason="Cool down")
+    with pytest.raises(services.CommunityError, match="Staff cannot"):
+        services.sanction(user=superuser, actor=UserFactory(is_superuser=True), kind="silence", days=1, reason="x")
