@@ -614,3 +614,19 @@ def test_an_uploaded_photo_loses_its_metadata_and_keeps_its_orientation(client, 
     assert not image.getexif().get_ifd(0x8825) and 0x0112 not in image.getexif()
     assert image.size == (20, 40)  # turned upright, as the phone showed it
     assert stored.size == len(kept)
+
+
+def test_an_image_with_broken_metadata_is_refused_with_a_reason(client, site, question, helper):
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (4, 4)).save(out, format="WEBP", exif=b"Exif\x00\x00MM\x00*")  # an EXIF block cut short
+    client = signed_in(client, helper)
+    response = client.post(
+        reverse("community:reply", args=[question.pk]),
+        {"body": "Broken", "image": SimpleUploadedFile("cut.webp", out.getvalue(), content_type="image/webp")},
+    )
+    assert response.status_code == 400 and "could not be read as an image" in response.content.decode()
+    assert not Post.objects.filter(body_source="Broken").exists()
