@@ -215,9 +215,17 @@ def card_offered() -> bool:
 
 @transaction.atomic
 def place_order(
-    *, subscription: Subscription, plan: Plan, user, pay_by: str, seen_amount: Decimal | None, now=None
+    *,
+    subscription: Subscription,
+    plan: Plan,
+    user,
+    pay_by: str,
+    seen_amount: Decimal | None,
+    now=None,
+    ip: str | None = None,
 ) -> Order:
-    """Create (or find again) the order for this change. Free changes are applied at once."""
+    """Create (or find again) the order for this change. Free changes are applied at once; a bank
+    transfer gets its invoice, a card its gateway payment, in the same confirming POST."""
     now = now or timezone.now()
     subscription = Subscription.objects.select_for_update(of=("self",)).select_related("plan").get(pk=subscription.pk)
     if not can_manage(user, subscription):
@@ -226,6 +234,12 @@ def place_order(
     existing = Order.objects.select_for_update().filter(key=offer.key).first()
     if existing is not None and existing.status == OrderStatus.PAID:
         return existing  # already done: the caller shows it
+    if existing is not None and Invoice.objects.filter(order=existing, status=InvoiceStatus.VOID).exists():
+        # Its invoice was withdrawn (the order was replaced, then chosen again): a void invoice stays
+        # void, so the change gets a new order and a live invoice; the old one keeps its history.
+        retired_key = f"{existing.key[:100]}~retired-{existing.pk}"
+        Order.objects.filter(pk=existing.pk).update(key=retired_key)
+        existing = None
     if seen_amount is None or (seen_amount != offer.amount and (existing is None or seen_amount != existing.amount)):
         raise BillingError(_("The price has changed since the page was shown. Check the new price and confirm again."))
     if offer.amount and pay_by not in _methods():
@@ -266,6 +280,8 @@ def place_order(
         _apply(order, subscription, actor=user, now=now)
     elif order.pay_by == PayBy.BANK:
         issue_invoice(order, now=now)
+    elif order.pay_by == PayBy.CARD and order.status == OrderStatus.PENDING:
+        start_payment(order=order, user=user, ip=ip)
     return order
 
 
@@ -329,6 +345,15 @@ def _cancel(order: Order, *, actor, now, detail: str) -> None:
     _event(order.subscription, "order_cancelled", order=order, actor=actor, detail=detail, now=now)
 
 
+def open_payment(order: Order) -> Payment | None:
+    """The gateway payment in progress for an order, if any (reading only)."""
+    return (
+        order.payments.filter(status__in=[PaymentStatus.WAITING, PaymentStatus.INPUT], total=order.amount)
+        .order_by("pk")
+        .last()
+    )
+
+
 @transaction.atomic
 def start_payment(*, order: Order, user, ip: str | None = None) -> Payment:
     """The gateway payment for an order: the one already in progress, or a new attempt."""
@@ -339,13 +364,9 @@ def start_payment(*, order: Order, user, ip: str | None = None) -> Payment:
         raise BillingError(_("This order is not waiting for payment."))
     if not card_offered():
         raise BillingError(_("Card payments are not available. Choose bank transfer."))
-    open_payment = (
-        order.payments.filter(status__in=[PaymentStatus.WAITING, PaymentStatus.INPUT], total=order.amount)
-        .order_by("pk")
-        .last()
-    )
-    if open_payment is not None:
-        return open_payment
+    in_progress = open_payment(order)
+    if in_progress is not None:
+        return in_progress
     if order.pay_by != PayBy.CARD:
         order.pay_by = PayBy.CARD
         order.save(update_fields=["pay_by"])

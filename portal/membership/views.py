@@ -122,6 +122,7 @@ def change(request, pk):
             user=request.user,
             pay_by=request.POST.get("pay_by", ""),
             seen_amount=billing.parse_amount(request.POST.get("amount", "")),
+            ip=request.META.get("REMOTE_ADDR"),
         )
     except billing.BillingError as error:
         context["error"] = str(error)
@@ -153,13 +154,24 @@ def _order_for(request, pk) -> Order:
 @never_cache
 @login_required
 def pay(request, pk):
-    """The card payment page: the gateway's form (or a redirect to the gateway)."""
+    """The card payment page: the gateway's form (or a redirect to the gateway).
+
+    Reading it changes nothing: without a card payment in progress it asks to confirm (a POST,
+    which switches a bank-transfer order to card and starts the payment); the gateway's own form
+    posts back here.
+    """
     order = _order_for(request, pk)
     if order.status != OrderStatus.PENDING:
         return redirect("membership:order", order.pk)
+    if request.method == "POST":
+        starting = "start" in request.POST
+    else:
+        starting = False
+        if billing.open_payment(order) is None:
+            return render(request, "membership/pay.html", {"order": order, "form": None})
     try:
         payment = billing.start_payment(order=order, user=request.user, ip=request.META.get("REMOTE_ADDR"))
-        form = payment.get_form(data=request.POST or None)
+        form = payment.get_form(data=None if starting or request.method != "POST" else request.POST)
     except billing.BillingError as error:
         messages.error(request, str(error))
         return redirect("membership:order", order.pk)

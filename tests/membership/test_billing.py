@@ -575,3 +575,27 @@ def test_an_order_placed_again_a_day_later_charges_the_new_price_not_the_old(pla
     assert later.pk == first.pk and later.amount == Decimal("99.00")  # what the page shows that day
     payment = billing.start_payment(order=later, user=member)
     assert payment.pk != old_payment.pk and payment.total == Decimal("99.00")
+
+
+def test_a_plan_chosen_again_after_a_switch_gets_a_live_invoice_a_statement_can_pay(plans, member):
+    """A → B → A: the first order's invoice was voided by the switch; choosing A again must not hand it back."""
+    small, large, _monthly = plans
+    subscription = subscribe(member, small)
+    before = subscription.ends_at
+    first = order_for(subscription, small, member, pay_by=PayBy.BANK)
+    first_invoice = Invoice.objects.get(order=first)
+    order_for(subscription, large, member, pay_by=PayBy.BANK)
+    assert Invoice.objects.get(pk=first_invoice.pk).status == InvoiceStatus.VOID
+    again = order_for(subscription, small, member, pay_by=PayBy.BANK)
+    invoice = Invoice.objects.get(order=again)
+    assert again.pk != first.pk and again.status == OrderStatus.PENDING
+    assert invoice.status == InvoiceStatus.DUE and invoice.number != first_invoice.number
+    assert billing.ips_code(invoice) is not None
+    assert Invoice.objects.get(pk=first_invoice.pk).status == InvoiceStatus.VOID  # history kept
+    assert order_for(subscription, small, member, pay_by=PayBy.BANK).pk == again.pk  # a double click: one order
+    statement = f"Date;Amount;Reference;Payer;ID\n03.12.2026;{again.amount};97 {invoice.reference};Pera;T-9\n"
+    with committed():
+        result = billing.import_statement(text=statement, by=None)
+    assert [line["invoice"] for line in result.applied] == [invoice.number]
+    subscription.refresh_from_db()
+    assert subscription.ends_at == billing.add_period(before, "year")

@@ -265,3 +265,21 @@ def test_a_statement_with_nul_characters_is_read(client, plans, subscription, cu
     assert "1 paid" in page
     invoice.refresh_from_db()
     assert invoice.status == InvoiceStatus.PAID
+
+
+def test_opening_the_card_page_of_a_bank_transfer_order_changes_nothing(customer_client, subscription):
+    customer_client.post(
+        f"/me/subscriptions/{subscription.pk}/change/", {"plan": "small", "amount": "365.00", "pay_by": "bank"}
+    )
+    order = Order.objects.get()
+    for _visit in range(3):  # a link preview, a prefetch, a reload
+        page = customer_client.get(f"/me/orders/{order.pk}/pay/")
+        assert page.status_code == 200 and 'name="start"' in page.content.decode()
+    order.refresh_from_db()
+    assert order.pay_by == "bank" and order.payments.count() == 0
+    # Confirming by POST switches it and shows the gateway's form; reading it again finds the same payment.
+    response = customer_client.post(f"/me/orders/{order.pk}/pay/", {"start": "1"})
+    assert response.status_code == 200 and 'name="status"' in response.content.decode()
+    assert 'name="status"' in customer_client.get(f"/me/orders/{order.pk}/pay/").content.decode()
+    order.refresh_from_db()
+    assert order.pay_by == "card" and order.payments.count() == 1
