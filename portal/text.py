@@ -24,3 +24,26 @@ def strip_invisible(text: str) -> str:
 def single_line(text: str) -> str:
     """One line of visible text: invisible characters removed, line breaks folded into one space."""
     return _SPACES.sub(" ", _CONTROLS.sub(" ", strip_invisible(text))).strip()
+
+
+def ascii_digits(text: str) -> bool:
+    """Whether the text is one or more of 0–9 and nothing else.
+
+    `str.isdigit()` also says yes to "²", "٣" and full-width "１": int() then fails on some of them
+    and reads others as numbers nobody typed. Identifiers, references, account numbers and amounts
+    take ASCII digits only.
+    """
+    return bool(text) and text.isascii() and text.isdigit()
+
+
+def parse_id(value, *, max_digits: int = 18) -> int | None:
+    """A positive whole number written in ASCII digits (an id in an address or a form), or None."""
+    text = str(value or "").strip()
+    if not ascii_digits(text) or len(text) > max_digits:
+        return None
+    return int(text)
+
+
+def without_nul(text: str) -> str:
+    """The text without NUL characters, which no database column of ours can hold (PostgreSQL refuses)."""
+    return (text or "").replace("\x00", "")

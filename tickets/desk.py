@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal.accounts.models import Organisation
+from portal.text import ascii_digits
 
 from . import selectors, services
 from .choices import Channel, Priority, Status
@@ -76,7 +77,7 @@ class InboxFilter(django_filters.FilterSet):
         number = parse_reference(value)
         if number is not None:
             return queryset.filter(number=number)
-        if value.isdigit():
+        if ascii_digits(value) and len(value) <= 9:
             return queryset.filter(number=int(value))
         return queryset.filter(subject__icontains=value) | queryset.filter(requester__email__icontains=value)
 

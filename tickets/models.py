@@ -24,6 +24,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable
 
+from portal.text import ascii_digits
 from portal.uploads import PrivateStorage
 
 from . import sla
@@ -399,7 +400,7 @@ class SupportSettings(BaseGenericSetting):
         leads = []
         for part in self.reminder_lead_minutes.split(","):
             part = part.strip()
-            if part.isdigit() and int(part) > 0:
+            if ascii_digits(part) and int(part) > 0:
                 leads.append(timedelta(minutes=int(part)))
         return leads
 
@@ -409,7 +410,7 @@ class SupportSettings(BaseGenericSetting):
 
     def clean(self):
         parts = [part.strip() for part in self.reminder_lead_minutes.split(",") if part.strip()]
-        if any(not part.isdigit() for part in parts):
+        if any(not ascii_digits(part) for part in parts):
             raise ValidationError({"reminder_lead_minutes": _("Enter whole minutes separated by commas.")})
 
 
@@ -551,7 +552,7 @@ def parse_reference(reference: str) -> int | None:
     if not reference.startswith(REFERENCE_PREFIX):
         return None
     digits = reference[len(REFERENCE_PREFIX) :]
-    return int(digits) if digits.isdigit() and len(digits) <= 9 else None
+    return int(digits) if ascii_digits(digits) and len(digits) <= 9 else None
 
 
 class CCInvitation(models.Model):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from portal.accounts.roles import AGENT, ROLE_GROUPS
 from portal.db.compiled import model_query
+from portal.text import ascii_digits
 
 from .choices import CustomerStatusFilter, EventKind, Status
 from .clocks import Clock, Promise, customer_promise, explain_clock, ticket_clocks
@@ -86,7 +87,7 @@ def customer_requests(
         condition = Q(subject__icontains=query) | Q(description_source__icontains=query)
         if number is not None:
             condition |= Q(number=number)
-        elif query.isdigit():
+        elif ascii_digits(query) and len(query) <= 9:
             condition |= Q(number=int(query))
         tickets = tickets.filter(condition)
     if scope == "organisation":

@@ -16,6 +16,8 @@ from payments.models import BasePayment
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
+from portal.text import ascii_digits
+
 from .choices import (
     BillingPeriod,
     InvoiceStatus,
@@ -355,14 +357,14 @@ class MembershipSettings(BaseGenericSetting):
     @property
     def reminder_leads(self) -> list[int]:
         return sorted(
-            {int(part) for part in self.reminder_days.replace(" ", "").split(",") if part.isdigit()}, reverse=True
+            {int(part) for part in self.reminder_days.replace(" ", "").split(",") if ascii_digits(part)}, reverse=True
         )
 
     def clean(self):
         from django.core.exceptions import ValidationError
 
         parts = [part.strip() for part in self.reminder_days.split(",") if part.strip()]
-        if any(not part.isdigit() for part in parts):
+        if any(not ascii_digits(part) for part in parts):
             raise ValidationError({"reminder_days": _("Enter whole days separated by commas.")})
         if self.bank_account:
             from .ips import IPSError, normalise_account
@@ -371,8 +373,14 @@ class MembershipSettings(BaseGenericSetting):
                 self.bank_account = normalise_account(self.bank_account)
             except IPSError as error:
                 raise ValidationError({"bank_account": str(error)}) from error
-        if not (self.payment_code.isdigit() and len(self.payment_code) == 3):
-            raise ValidationError({"payment_code": _("Enter three digits.")})
+        from .ips import IPSError, check_payment_code, fit_text
+
+        try:
+            check_payment_code(self.payment_code)
+        except IPSError as error:
+            raise ValidationError({"payment_code": str(error)}) from error
+        if self.bank_account and not fit_text(self.payee_name, 70):
+            raise ValidationError({"payee_name": _("Name the payee: the IPS QR code cannot be made without it.")})
 
 
 class RenewalReminder(models.Model):

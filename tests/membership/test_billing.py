@@ -1,5 +1,6 @@
 """Orders, payments, invoices: renew/upgrade/downgrade once, prorated in the member's favour."""
 
+import re
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -599,3 +600,85 @@ def test_a_plan_chosen_again_after_a_switch_gets_a_live_invoice_a_statement_can_
     assert [line["invoice"] for line in result.applied] == [invoice.number]
     subscription.refresh_from_db()
     assert subscription.ends_at == billing.add_period(before, "year")
+
+
+# IPS QR payloads against the NBS rules, with an independent check of every field.
+
+IPS_TEXT = re.compile(r"^[A-Za-z0-9čćžšđČĆŽŠĐЀ-џ .,:;\-/()'\"!?+&@%*=_#]*$")
+
+
+def fields_of(text: str) -> dict[str, str]:
+    pairs = [part.split(":", 1) for part in text.split("|")]
+    assert all(len(pair) == 2 for pair in pairs), text
+    return dict(pairs)
+
+
+@pytest.mark.parametrize(
+    ("payer", "purpose"),
+    [
+        ("", ""),
+        ("|", "| |"),
+        ("   ", "\u200b"),
+        ("Pera Perić iz Novog Sada, Bulevar oslobođenja 123, stan 45, sprat 6, ulaz B", "Članarina " * 10),
+        ("Jürgen Müller ☃ 😀", "Invoice ✓ 2026-000001 <script>"),
+        ("Ђорђе Петровић", "Чланарина за 2027. годину"),
+        ("A" * 90, "B" * 50),
+    ],
+)
+def test_ips_fields_are_never_empty_cut_mid_word_or_outside_the_character_set(payer, purpose):
+    text = ips.payload(
+        account=ACCOUNT, payee="Northwind d.o.o., Beograd", amount=Decimal("10"), payer=payer, purpose=purpose
+    )
+    fields = fields_of(text)
+    assert list(fields)[:6] == ["K", "V", "C", "R", "N", "I"]
+    for tag, limit in (("N", 70), ("P", 70), ("S", 35)):
+        if tag not in fields:
+            continue
+        value = fields[tag]
+        assert value and value == value.strip() and len(value) <= limit, (tag, value)
+        assert IPS_TEXT.match(value), (tag, value)
+    source = {"P": payer, "S": purpose}
+    for tag in ("P", "S"):
+        if tag in fields:
+            whole = ips.fit_text(source[tag], 10_000)  # the same text, not cut
+            value = fields[tag]
+            assert whole.startswith(value), (tag, value)
+            # Cut where a word ends, unless one word alone is longer than the field.
+            assert len(value) == len(whole) or whole[len(value)] in " ,;:-/" or " " not in whole[: len(value)]
+    if not payer.strip(" |\u200b"):
+        assert "P" not in fields
+    if not purpose.strip(" |\u200b"):
+        assert "S" not in fields
+
+
+def test_ips_refuses_a_reference_that_is_not_model_97_and_digits_that_are_not_ascii():
+    good = ips.reference_97("2026000001")
+    assert "RO:97" + good in ips.payload(account=ACCOUNT, payee="X", amount=Decimal("1"), reference=good)
+    for bad in ("12345", "97-abc", good[:-1] + str((int(good[-1]) + 1) % 10), "1" * 30, "²" + good[1:], "٣٤٥٦"):
+        with pytest.raises(ips.IPSError):
+            ips.payload(account=ACCOUNT, payee="X", amount=Decimal("1"), reference=bad)
+    with pytest.raises(ips.IPSError):
+        ips.normalise_account("１６０" + ACCOUNT[3:])  # full-width digits
+    with pytest.raises(ips.IPSError):
+        ips.reference_97("١٢٣")  # Arabic-Indic digits
+
+
+@pytest.mark.parametrize("code", ["321", "22", "2210", "²21", "٢٢١", "abc", ""])
+def test_the_settings_refuse_a_payment_code_the_qr_code_would_refuse(db, code):
+    from django.core.exceptions import ValidationError
+
+    rules = MembershipSettings.load()
+    rules.bank_account, rules.payee_name, rules.payment_code = ACCOUNT, "Northwind d.o.o.", code
+    with pytest.raises(ValidationError) as error:
+        rules.full_clean()
+    assert "payment_code" in error.value.message_dict
+
+
+def test_the_settings_refuse_a_payee_that_leaves_nothing_for_the_qr_code(db):
+    from django.core.exceptions import ValidationError
+
+    rules = MembershipSettings.load()
+    rules.bank_account, rules.payee_name, rules.payment_code = ACCOUNT, "☃☃ |", "221"
+    with pytest.raises(ValidationError) as error:
+        rules.full_clean()
+    assert "payee_name" in error.value.message_dict
