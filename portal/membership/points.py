@@ -4,6 +4,10 @@ A source (a vote, an accepted answer, an order) is worth some points at any mome
 appends whatever line brings the source's total to that worth. Calling it again with the same
 worth appends nothing, so retried or repeated events count once, and withdrawing (worth 0)
 appends a correction instead of deleting history.
+
+With PORTAL_POINTS_EXPIRE_DAYS, points earned expire. A correction cancels particular earlier
+lines and carries their expiry: taking back points that already expired changes the source's
+total (so earning them again counts) but not the balance, which never goes below what was left.
 """
 
 from dataclasses import dataclass
@@ -46,9 +50,9 @@ def settle(*, user, source: str, points: int, reason: str, note: str = "", now: 
     now = now or timezone.now()
     # One writer per person at a time: two concurrent settles of the same source cannot both append.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-    current = PointsEntry.objects.filter(user=user, source=source).aggregate(total=Sum("points"))["total"] or 0
-    difference = points - current
-    if difference:
+    lines = list(PointsEntry.objects.filter(user=user, source=source).values_list("points", "expires_at"))
+    difference = points - sum(value for value, _expires in lines)
+    if difference > 0:
         PointsEntry.objects.create(
             user=user,
             points=difference,
@@ -56,9 +60,44 @@ def settle(*, user, source: str, points: int, reason: str, note: str = "", now: 
             source=source,
             note=note[:255],
             created_at=now,
-            expires_at=_expiry(now) if difference > 0 else None,
+            expires_at=_expiry(now),
+        )
+    elif difference < 0:
+        PointsEntry.objects.bulk_create(
+            [
+                PointsEntry(
+                    user=user,
+                    points=-taken,
+                    reason=reason,
+                    source=source,
+                    note=note[:255],
+                    created_at=now,
+                    expires_at=expires_at,
+                )
+                for taken, expires_at in _cancelled(lines, -difference)
+            ]
         )
     return difference
+
+
+def _cancelled(lines, amount: int) -> list[tuple[int, datetime | None]]:
+    """Which earlier lines a withdrawal of `amount` cancels: (points, their expiry), the lines that
+    expire first taken first, those that never expire last."""
+    remaining: dict[datetime | None, int] = {}
+    for value, expires_at in lines:
+        remaining[expires_at] = remaining.get(expires_at, 0) + value
+    order = sorted(remaining, key=lambda when: (when is None, when or datetime.min))
+    taken = []
+    for expires_at in order:
+        if amount <= 0:
+            break
+        share = min(amount, remaining[expires_at])
+        if share > 0:
+            taken.append((share, expires_at))
+            amount -= share
+    if amount > 0:  # more than was ever given (should not happen): the rest is a plain correction
+        taken.append((amount, None))
+    return taken
 
 
 def _live(now: datetime) -> Q:

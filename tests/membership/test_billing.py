@@ -682,3 +682,36 @@ def test_the_settings_refuse_a_payee_that_leaves_nothing_for_the_qr_code(db):
     with pytest.raises(ValidationError) as error:
         rules.full_clean()
     assert "payee_name" in error.value.message_dict
+
+
+def test_withdrawing_points_that_already_expired_never_drives_the_balance_below_zero(settings, member):
+    settings.PORTAL_POINTS_EXPIRE_DAYS = 30
+    start = datetime(2026, 1, 1, 12, tzinfo=ZoneInfo("UTC"))
+    day = timedelta(days=1)
+    ledger.settle(user=member, source="vote:1", points=10, reason="vote", now=start)
+    assert ledger.balance(member, now=start + day) == 10
+    assert ledger.balance(member, now=start + 31 * day) == 0  # expired
+    ledger.settle(user=member, source="vote:1", points=0, reason="vote", now=start + 40 * day)  # vote taken back late
+    assert ledger.balance(member, now=start + 40 * day) == 0
+    assert ledger.settle(user=member, source="vote:1", points=0, reason="vote", now=start + 41 * day) == 0  # once
+    # Earned again later: it counts again, and expires on its own date.
+    ledger.settle(user=member, source="vote:1", points=10, reason="vote", now=start + 42 * day)
+    assert ledger.balance(member, now=start + 43 * day) == 10
+    assert ledger.balance(member, now=start + 73 * day) == 0
+
+    # Part expired, part live: only the live part is taken back from the balance.
+    ledger.settle(user=member, source="answer:2", points=10, reason="accepted", now=start + 100 * day)
+    ledger.settle(user=member, source="answer:2", points=15, reason="accepted", now=start + 120 * day)
+    assert ledger.balance(member, now=start + 135 * day) == 5  # the first 10 expired on day 130
+    ledger.settle(user=member, source="answer:2", points=0, reason="accepted", now=start + 135 * day)
+    for later in (135, 149, 151, 400):
+        assert ledger.balance(member, now=start + later * day) == 0, later
+
+
+def test_withdrawing_live_points_takes_them_back_at_once(settings, member):
+    settings.PORTAL_POINTS_EXPIRE_DAYS = 30
+    now = timezone.now()
+    ledger.settle(user=member, source="vote:9", points=10, reason="vote", now=now)
+    ledger.settle(user=member, source="vote:9", points=0, reason="vote", now=now)
+    assert ledger.balance(member, now=now) == 0
+    assert ledger.balance(member, now=now + timedelta(days=40)) == 0
