@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from knowledge_base.permissions import readers_among
 from portal.membership import points as ledger
 from portal.notifications.services import notify
+from portal.ratelimit import allow
 
 from . import access, text
 from .choices import (
@@ -198,15 +199,7 @@ def _rate_limit(user, action: str) -> None:
     count, seconds = RATE_LIMITS[action]
     if access.is_staff(user):
         return
-    key = f"community:rate:{action}:{user.pk}"
-    if cache.add(key, 1, timeout=seconds):
-        return
-    try:
-        used = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=seconds)
-        return
-    if used > count:
+    if not allow(f"community:{action}:{user.pk}", limit=count, seconds=seconds):
         raise RateLimited(_("You are doing that too often. Wait a few minutes and try again."))
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from portal import suggestions
 from portal.jinja2 import render_fragment
 from portal.jsonld import json_ld
 from themes.page_cache import mark_cacheable
@@ -737,17 +738,17 @@ def leaderboard(request):
 @require_GET
 def opened_suggestion(request):
     """A suggestion opened from the new-topic form: record it, then go there (our own pages only)."""
-    target = request.GET.get("to", "")
-    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
-        return HttpResponseBadRequest(_("Unknown destination."))
-    if not request.session.session_key:
-        request.session.save()
-    services.record_suggestion_opened(
-        session_key=request.session.session_key,
-        user=request.user,
-        query=request.GET.get("q", ""),
-        title=request.GET.get("title", ""),
-        url=target,
-        kind=request.GET.get("kind", "article"),
-    )
-    return redirect(target)
+    form = suggestions.SuggestionOpenedForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(suggestions.first_error(form), content_type="text/plain; charset=utf-8")
+    data = form.cleaned_data
+    if suggestions.should_record(request, area="community"):
+        services.record_suggestion_opened(
+            session_key=suggestions.session_key(request),
+            user=request.user,
+            query=data["q"],
+            title=data["title"],
+            url=data["to"],
+            kind=data["kind"] or "article",
+        )
+    return redirect(data["to"])

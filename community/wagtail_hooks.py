@@ -87,10 +87,10 @@ def moderation_log(request):
 
 moderation_urls = [
     path("", moderation_queue, name="queue"),
-    path("<int:pk>/", moderate, name="moderate"),
+    path("<id:pk>/", moderate, name="moderate"),
     path("log/", moderation_log, name="log"),
-    path("topics/<int:pk>/escalate/", escalate, name="escalate"),
-    path("topics/<int:pk>/promote/", promote, name="promote"),
+    path("topics/<id:pk>/escalate/", escalate, name="escalate"),
+    path("topics/<id:pk>/promote/", promote, name="promote"),
 ]
 
 

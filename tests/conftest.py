@@ -31,6 +31,16 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A page asked for in another language leaves that language active in the thread (Django's
+    LocaleMiddleware activates it per request); the next test starts from the default again."""
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate limits and cached branding must not leak from one test into the next."""
     from django.core.cache import cache

@@ -357,6 +357,11 @@ class SupportSettings(BaseGenericSetting):
     )
     max_attachment_mb = models.PositiveSmallIntegerField(_("largest file (MB)"), default=10)
     max_attachments = models.PositiveSmallIntegerField(_("files per message"), default=5)
+    requests_per_hour = models.PositiveSmallIntegerField(
+        _("requests one customer may file in an hour"),
+        default=10,
+        help_text=_("On the portal; more are refused with a message until the hour is over."),
+    )
     max_attachments_by_mail = models.PositiveSmallIntegerField(
         _("files kept per e-mail"),
         default=20,

@@ -3,6 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
+from portal.ratelimit import allow
+
 
 def can_change_cc(user, ticket) -> bool:
     """Only the person who filed the request chooses who else is kept informed."""
@@ -12,3 +14,11 @@ def can_change_cc(user, ticket) -> bool:
 def check_change_cc_permission(user, ticket) -> None:
     if not can_change_cc(user, ticket):
         raise PermissionDenied(_("Only the person who filed this request can change who is kept informed."))
+
+
+def may_file_now(user, *, per_hour: int) -> bool:
+    """Counts one filing: a customer files at most `per_hour` requests an hour on the portal (staff
+    filing for customers are not counted). Each filed request mails the agents."""
+    if user.has_perm("tickets.change_ticket"):
+        return True
+    return allow(f"support:file:{user.pk}", limit=per_hour, seconds=3600)

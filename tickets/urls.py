@@ -17,5 +17,5 @@ urlpatterns = [
     path("requests/<str:reference>/rate/", views.rate_request, name="rate_request"),
     path("rate/<str:token>/", views.rate_link, name="rate"),
     path("requests/<str:reference>/cc/", views.update_cc, name="cc"),
-    path("requests/<str:reference>/files/<int:pk>/", views.download_attachment, name="attachment"),
+    path("requests/<str:reference>/files/<id:pk>/", views.download_attachment, name="attachment"),
 ]

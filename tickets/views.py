@@ -16,13 +16,13 @@ from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Site
 
 from knowledge_base.selectors import product_names
+from portal import suggestions
 from portal.jinja2 import render_fragment
 from themes.pieces import render_piece
 from themes.shell import render_in_shell
@@ -62,7 +62,20 @@ def new_request(request):
         product_choices=product_names(),
         initial=initial,
     )
+    limit = SupportSettings.current().requests_per_hour
     if request.method == "POST" and form.is_valid():
+        if not permissions.may_file_now(request.user, per_hour=limit):
+            form.add_error(
+                None,
+                _("You have filed %(count)s requests in the last hour. Please wait a while before filing another.")
+                % {"count": limit},
+            )
+            return render(
+                request,
+                "tickets/new_request.html",
+                {"form": form, "request_type": request_type, "types": types},
+                status=429,
+            )
         try:
             ticket = services.open_ticket(
                 requester=request.user,
@@ -289,20 +302,20 @@ def download_attachment(request, reference, pk):
 @require_GET
 def opened_suggestion(request):
     """A suggestion opened from the request form: record it, then go there (only to our own pages)."""
-    target = request.GET.get("to", "")
-    if not target.startswith("/") or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
-        return HttpResponseBadRequest(_("Unknown destination."))
-    if not request.session.session_key:
-        request.session.save()
-    services.record_deflection(
-        session_key=request.session.session_key,
-        user=request.user,
-        query=request.GET.get("q", ""),
-        title=request.GET.get("title", ""),
-        url=target,
-        kind=request.GET.get("kind", "article"),
-    )
-    return redirect(target)
+    form = suggestions.SuggestionOpenedForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(suggestions.first_error(form), content_type="text/plain; charset=utf-8")
+    data = form.cleaned_data
+    if suggestions.should_record(request, area="support"):
+        services.record_deflection(
+            session_key=suggestions.session_key(request),
+            user=request.user,
+            query=data["q"],
+            title=data["title"],
+            url=data["to"],
+            kind=data["kind"] or "article",
+        )
+    return redirect(data["to"])
 
 
 @csrf_exempt  # mail services post raw messages with a shared secret, not a session

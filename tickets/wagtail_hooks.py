@@ -16,12 +16,12 @@ desk_urls = [
     path("bulk/", desk.bulk, name="bulk"),
     path("away/", desk.away, name="away"),
     path("log/", desk.log_request, name="log"),
-    path("<int:pk>/", desk.detail, name="detail"),
-    path("<int:pk>/properties/", desk.properties, name="properties"),
-    path("<int:pk>/merge/", desk.merge, name="merge"),
-    path("<int:pk>/link/", desk.link, name="link"),
+    path("<id:pk>/", desk.detail, name="detail"),
+    path("<id:pk>/properties/", desk.properties, name="properties"),
+    path("<id:pk>/merge/", desk.merge, name="merge"),
+    path("<id:pk>/link/", desk.link, name="link"),
     path("inbound/", desk.inbound_list, name="inbound"),
-    path("inbound/<int:pk>/retry/", desk.inbound_retry, name="inbound_retry"),
+    path("inbound/<id:pk>/retry/", desk.inbound_retry, name="inbound_retry"),
 ]
 
 

@@ -29,6 +29,8 @@ def _unverifiable() -> tuple[type[BaseException], ...]:
 def _guarded(view, request, **kwargs):
     try:
         return view(request, **kwargs)
+    except NotImplementedError:  # a gateway (the dummy one) that takes no callbacks at this address
+        return JsonResponse({"error": "This payment method takes no callbacks at this address."}, status=404)
     except _unverifiable() as error:
         logger.warning("Payment callback refused (%s): %s", type(error).__name__, error, exc_info=True)
         return JsonResponse({"error": "The callback could not be verified."}, status=400)

@@ -95,9 +95,12 @@ def _cancelled(lines, amount: int) -> list[tuple[int, datetime | None]]:
         if share > 0:
             taken.append((share, expires_at))
             amount -= share
-    if amount > 0:  # more than was ever given (should not happen): the rest is a plain correction
+    if amount > 0:  # below zero (a downvote's worth): the rest never expires
         taken.append((amount, None))
-    return taken
+    merged: dict[datetime | None, int] = {}
+    for share, expires_at in taken:
+        merged[expires_at] = merged.get(expires_at, 0) + share
+    return [(share, expires_at) for expires_at, share in merged.items()]
 
 
 def _live(now: datetime) -> Q:

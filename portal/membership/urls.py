@@ -6,11 +6,11 @@ app_name = "membership"
 
 urlpatterns = [
     path("benefits/", views.benefits, name="benefits"),
-    path("benefits/<int:pk>/redeem/", views.redeem, name="redeem"),
+    path("benefits/<id:pk>/redeem/", views.redeem, name="redeem"),
     path("subscriptions/", views.subscriptions, name="subscriptions"),
-    path("subscriptions/<int:pk>/renewal/", views.auto_renew, name="auto_renew"),
-    path("subscriptions/<int:pk>/change/", views.change, name="change"),
-    path("orders/<int:pk>/", views.order, name="order"),
-    path("orders/<int:pk>/pay/", views.pay, name="pay"),
+    path("subscriptions/<id:pk>/renewal/", views.auto_renew, name="auto_renew"),
+    path("subscriptions/<id:pk>/change/", views.change, name="change"),
+    path("orders/<id:pk>/", views.order, name="order"),
+    path("orders/<id:pk>/pay/", views.pay, name="pay"),
     re_path(r"^invoices/(?P<number>\d{4}-\d{6})/$", views.invoice, name="invoice"),
 ]

@@ -148,8 +148,8 @@ def register_codes_url():
     return [
         path("membership/codes/", import_codes_view, name="membership_codes"),
         path("membership/orders/", orders_view, name="membership_orders"),
-        path("membership/orders/<int:pk>/paid/", mark_paid_view, name="membership_mark_paid"),
-        path("membership/subscriptions/<int:pk>/history/", history_view, name="membership_history"),
+        path("membership/orders/<id:pk>/paid/", mark_paid_view, name="membership_mark_paid"),
+        path("membership/subscriptions/<id:pk>/history/", history_view, name="membership_history"),
     ]
 
 

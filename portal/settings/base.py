@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.accounts.middleware.UserPreferencesMiddleware",
+    "portal.middleware.AdminBadInputMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "themes.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

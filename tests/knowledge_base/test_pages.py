@@ -354,3 +354,28 @@ def test_view_restrictions_apply_at_once_to_the_page_its_descendants_and_aliases
     restriction.delete()
     client.cookies.clear()
     assert client.get(url).status_code == 200
+
+
+def test_the_language_switch_never_reveals_a_members_only_article(client, kb):
+    from wagtail.models import Locale
+
+    locale = Locale.objects.get(language_code="sl")
+    for page in (kb.help_index.get_parent(), kb.help_index, kb.kb, kb.section):
+        publish(page.copy_for_translation(locale).specific)
+    from knowledge_base.choices import Audience
+
+    secret = add_article(kb.section, "Members router secrets", audience=Audience.MEMBERS)
+    secret_sl = secret.copy_for_translation(locale).specific
+    secret_sl.slug = "skrivnosti-za-clane"
+    publish(secret_sl)
+
+    response = client.post("/i18n/setlang/", {"language": "sl", "next": "/", "page": secret.pk})
+    assert response.status_code == HTTPStatus.FOUND
+    assert "skrivnosti" not in response.url and response.url == "/"
+    for odd in ("²", "٣", "1" * 30, "\x00"):
+        response = client.post("/i18n/setlang/", {"language": "sl", "next": "/", "page": odd})
+        assert response.status_code == HTTPStatus.FOUND and response.url == "/"
+    # A member is taken to the translation.
+    client.force_login(reader("member"))
+    response = client.post("/i18n/setlang/", {"language": "sl", "next": "/", "page": secret.pk})
+    assert response.url.endswith("/skrivnosti-za-clane/")

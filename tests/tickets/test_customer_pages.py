@@ -416,3 +416,35 @@ def test_an_unconfirmed_account_is_invited_not_cc_d(site, client, make_ticket):
     assert list(ticket.cc_invitations.values_list("email", flat=True)) == ["boss@customer.example"]
     client.force_login(squatter)
     assert client.get(ticket.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_filing_is_throttled_and_says_so(site, customer_client, customer, request_type, policy, mailoutbox):
+    settings_obj = SupportSettings.current()
+    settings_obj.requests_per_hour = 3
+    settings_obj.save()
+    url = reverse("tickets:new")
+    for number in range(3):
+        response = customer_client.post(url, new_request_data(request_type, subject=f"Problem {number}"))
+        assert response.status_code == HTTPStatus.FOUND
+    sent = len(mailoutbox)
+    response = customer_client.post(url, new_request_data(request_type, subject="One too many"))
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "filed 3 requests in the last hour" in response.content.decode()
+    assert "One too many" in response.content.decode()  # what they wrote is still in the form
+    assert Ticket.objects.count() == 3 and len(mailoutbox) == sent
+
+
+@pytest.mark.parametrize("path", ["/support/opened/", "/community/opened/"])
+def test_anonymous_suggestion_clicks_make_no_session_and_are_throttled(client, site, path):
+    from community.models import SuggestionOpened
+
+    table = Deflection if path.startswith("/support/") else SuggestionOpened
+    for _click in range(40):
+        response = client.get(path, {"to": "/help/", "q": "wifi", "title": "Wi-Fi", "kind": "article"})
+        assert response.status_code == HTTPStatus.FOUND and response["Location"] == "/help/"
+        assert "sessionid" not in response.cookies
+    assert table.objects.count() == 30  # the rest were not counted, and still went on
+    assert set(table.objects.values_list("session_key", flat=True)) == {""}
+    for odd in ({"to": "/help/", "q": "\x00"}, {"to": "/help/", "title": "x" * 300}, {"to": "//evil.example/"}):
+        response = client.get(path, odd)
+        assert response.status_code == HTTPStatus.BAD_REQUEST and response.content

@@ -1,0 +1,34 @@
+"""Malformed input given to the Wagtail admin's own views answers 400, not an error page.
+
+Some of Wagtail's admin views (choosers, the admin API, paged lists) turn a malformed id or page
+number into ValueError, OverflowError or an invalid page. Those views are not ours to change, so a
+person gets a 400 with a reason instead. Our own views are left alone (they parse input in forms
+and with portal.text.parse_id), so a mistake in them still shows in tests.
+"""
+
+from django.core.paginator import InvalidPage
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+OUR_PACKAGES = ("portal.", "community.", "tickets.", "knowledge_base.", "themes.")
+
+
+def bad_request(request, reason: str):
+    return render(request, "400.html", {"reason": reason}, status=400)
+
+
+class AdminBadInputMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, ValueError | OverflowError | InvalidPage):
+            return None
+        match = getattr(request, "resolver_match", None)
+        module = getattr(getattr(match, "func", None), "__module__", "") or ""
+        if not request.path.startswith("/admin/") or module.startswith(OUR_PACKAGES):
+            return None
+        return bad_request(request, _("A value in the address or the form is not a valid number or id."))
