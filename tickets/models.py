@@ -28,6 +28,7 @@ from portal.text import ascii_digits
 from portal.uploads import PrivateStorage
 
 from . import sla
+from .admin_forms import BusinessCalendarForm
 from .choices import (
     CUSTOMER_STATUS,
     AlertKind,
@@ -62,6 +63,7 @@ class BusinessCalendar(ClusterableModel):
         _("time zone"), max_length=64, default="Europe/Belgrade", validators=[validate_time_zone]
     )
 
+    base_form_class = BusinessCalendarForm
     panels = [
         FieldPanel("name"),
         FieldPanel("time_zone"),

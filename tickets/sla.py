@@ -8,6 +8,8 @@ paused (waiting on the customer, or a status an admin marks as paused).
 Every datetime going in must be timezone-aware; every datetime coming out is in UTC.
 Working hours are minutes after local midnight, so 00:00–24:00 is a whole day, and a working
 day that crosses a daylight-saving change is as long as the wall clock says (23 or 25 hours).
+A working period that begins or ends at a time the spring change skips begins or ends at the
+change itself (the first moment after the gap). Overlapping periods of one weekday count once.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ class Calendar:
             for start, end in intervals:
                 if not 0 <= start < end <= MINUTES_PER_DAY:
                     raise ValueError(f"working hours must satisfy 0 ≤ start < end ≤ 1440, not {start}–{end}")
+        merged = {weekday: merge_intervals(intervals) for weekday, intervals in self.weekly_hours.items()}
+        object.__setattr__(self, "merged_hours", merged)
 
     @classmethod
     def always(cls, time_zone: str = "UTC") -> Calendar:
@@ -56,7 +60,7 @@ class Calendar:
         day = start.astimezone(zone).date() - timedelta(days=1)  # an interval may begin the day before
         for _ in range(MAX_DAYS_AHEAD):
             if day not in self.holidays:
-                for begin, end in sorted(self.weekly_hours.get(day.weekday(), ())):
+                for begin, end in self.merged_hours.get(day.weekday(), ()):
                     begin_at = _local(day, begin, zone)
                     end_at = _local(day, end, zone)
                     if end_at > start and end_at > begin_at:
@@ -76,14 +80,39 @@ class Calendar:
         return None
 
 
+def merge_intervals(intervals: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Periods of one day in order, overlapping or touching ones joined: each minute counts once."""
+    merged: list[list[int]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((start, end) for start, end in merged)
+
+
 def _local(day: date, minutes: int, zone: ZoneInfo) -> datetime:
     """Local wall-clock time `minutes` after midnight of `day`, in UTC.
 
-    A time that does not exist (skipped by a spring-forward change) lands just after the gap;
-    an ambiguous one (autumn) takes its first occurrence.
+    A time that does not exist (skipped by a spring-forward change) lands just after the gap, at
+    the change itself; an ambiguous one (autumn) takes its first occurrence.
     """
     naive = datetime(day.year, day.month, day.day) + timedelta(minutes=minutes)
-    return naive.replace(tzinfo=zone).astimezone(UTC)
+    moment = naive.replace(tzinfo=zone).astimezone(UTC)
+    if moment.astimezone(zone).replace(tzinfo=None) == naive:
+        return moment
+    # Skipped: the change happened between the earlier reading (fold=1, the offset after the
+    # change) and this one; find the first minute whose wall-clock time is at or past `naive`.
+    low = naive.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    high = moment
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        middle = middle.replace(second=0, microsecond=0)
+        if middle.astimezone(zone).replace(tzinfo=None) >= naive:
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 def _require_aware(moment: datetime) -> None:

@@ -238,3 +238,44 @@ def test_request_page_query_count_is_constant(site, agent_client, agent, make_ti
     with django_assert_num_queries(len(few.captured_queries)):
         response = agent_client.get(url)
     assert response.content.decode().count('<p class="desk-message__meta">') == 1 + 1 + 30
+
+
+def calendar_form(rows):
+    data = {
+        "name": "Office",
+        "time_zone": "Europe/Belgrade",
+        "hours-TOTAL_FORMS": str(len(rows)),
+        "hours-INITIAL_FORMS": "0",
+        "hours-MIN_NUM_FORMS": "0",
+        "hours-MAX_NUM_FORMS": "1000",
+        "holidays-TOTAL_FORMS": "0",
+        "holidays-INITIAL_FORMS": "0",
+        "holidays-MIN_NUM_FORMS": "0",
+        "holidays-MAX_NUM_FORMS": "1000",
+    }
+    for number, (weekday, opens, closes) in enumerate(rows):
+        data.update(
+            {
+                f"hours-{number}-weekday": str(weekday),
+                f"hours-{number}-opens": opens,
+                f"hours-{number}-closes": closes,
+                f"hours-{number}-ORDER": str(number + 1),
+                f"hours-{number}-DELETE": "",
+                f"hours-{number}-id": "",
+            }
+        )
+    return data
+
+
+def test_the_calendar_screen_refuses_overlapping_hours_on_a_day(client, site):
+    from tickets.models import BusinessCalendar
+
+    client.force_login(UserFactory(role="admin", is_superuser=True))
+    url = "/admin/snippets/tickets/businesscalendar/add/"
+    response = client.post(url, calendar_form([(0, "09:00", "17:00"), (0, "09:00", "12:00")]))
+    assert response.status_code == 200
+    assert "overlap" in response.content.decode()
+    assert not BusinessCalendar.objects.exists()
+    response = client.post(url, calendar_form([(0, "09:00", "12:00"), (0, "13:00", "17:00"), (1, "09:00", "12:00")]))
+    assert response.status_code == 302
+    assert BusinessCalendar.objects.get().hours.count() == 3

@@ -241,3 +241,35 @@ def test_reminder_moments_are_sorted_and_positive():
 def test_bad_input_is_refused(bad):
     with pytest.raises(ValueError):
         bad()
+
+
+def test_overlapping_rows_of_one_weekday_count_their_hours_once():
+    doubled = Calendar(
+        time_zone="Europe/Belgrade",
+        weekly_hours={
+            0: ((9 * 60, 17 * 60), (9 * 60, 12 * 60)),
+            1: ((9 * 60, 17 * 60),),
+            2: ((8 * 60, 10 * 60), (9 * 60, 11 * 60)),
+        },
+    )
+    # Eight hours on Monday, two more on Tuesday: not Monday 11:00 (09:00–12:00 counted twice).
+    assert add_business_time(doubled, local(2026, 11, 23, 9), 10 * H) == local(2026, 11, 24, 11)
+    assert business_time_between(doubled, local(2026, 11, 25, 0), local(2026, 11, 26, 0)) == 3 * H
+
+
+# 2027-03-28 (a Sunday): Belgrade's clocks go from 02:00 to 03:00.
+SPRING = {6: ((0, 150),)}  # 00:00–02:30: ends inside the skipped hour
+SPRING_START = {6: ((150, 600),)}  # 02:30–10:00: begins inside it
+
+
+def test_a_period_ending_in_the_skipped_hour_ends_at_the_change():
+    calendar = Calendar(time_zone="Europe/Belgrade", weekly_hours=SPRING)
+    day = business_time_between(calendar, local(2027, 3, 28, 0), local(2027, 3, 29, 0))
+    assert day == 2 * H  # 00:00 to the change at 02:00 (03:00 summer time): two hours passed
+
+
+def test_a_period_beginning_in_the_skipped_hour_begins_at_the_change():
+    calendar = Calendar(time_zone="Europe/Belgrade", weekly_hours=SPRING_START)
+    day = business_time_between(calendar, local(2027, 3, 28, 0), local(2027, 3, 29, 0))
+    assert day == 7 * H  # 03:00 (just after the gap) to 10:00
+    assert add_business_time(calendar, local(2027, 3, 28, 0), H) == datetime(2027, 3, 28, 2, 0, tzinfo=UTC)
