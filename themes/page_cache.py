@@ -1,5 +1,8 @@
 """Whole-page cache for anonymous readers of public Wagtail pages.
 
+It is the innermost middleware, so every other one (framing, security, language, messages) handles
+a page served from the cache exactly as it handles a rendered one.
+
 Help pages are read far more than they change. For a visitor with no session, a rendered public
 page is stored in the cache under (content generation, host, language, path) and served from there
 without touching the database. Pages carry forms, so the CSRF token is cut out before storing and
@@ -22,6 +25,10 @@ from django.utils.module_loading import import_string
 from .brand import current_generation
 
 CACHE_SECONDS = 600
+#: Headers of the rendered page that a cached copy does not repeat: they are the visitor's own or
+#: are worked out again for each answer. Everything else the view set is served again as it was;
+#: the middleware around this one (framing, security, language) adds its headers to both alike.
+NOT_REPLAYED = {"set-cookie", "vary", "cache-control", "x-page-cache", "content-length", "date", "expires"}
 TOKEN_PLACEHOLDER = "__portal_csrf_token__"  # noqa: S105 (a marker, not a secret)
 _TOKEN_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
@@ -80,11 +87,8 @@ class AnonymousPageCacheMiddleware:
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             html = _TOKEN_FIELD.sub(rf"\g<1>{TOKEN_PLACEHOLDER}\g<2>", response.content.decode())
-            cache.set(
-                key,
-                {"html": html, "content_type": response["Content-Type"], **marker},
-                CACHE_SECONDS,
-            )
+            headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_REPLAYED]
+            cache.set(key, {"html": html, "headers": headers, **marker}, CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
             patch_vary_headers(response, ("Cookie", "Accept-Language"))
             patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
@@ -99,9 +103,10 @@ class AnonymousPageCacheMiddleware:
             path, argument = entry["on_hit"]
             import_string(path)(argument)
         html = entry["html"].replace(TOKEN_PLACEHOLDER, get_token(request))
-        response = HttpResponse(html, content_type=entry["content_type"])
+        response = HttpResponse(html)
+        for name, value in entry["headers"]:
+            response[name] = value
         response["X-Page-Cache"] = "hit"
-        response["Content-Language"] = translation.get_language()
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
         return response

@@ -90,10 +90,11 @@ MIDDLEWARE = [
     "portal.accounts.middleware.UserPreferencesMiddleware",
     "portal.middleware.AdminBadInputMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "themes.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Innermost: a page served from the cache passes through every middleware above, as a rendered one does.
+    "themes.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -379,3 +379,14 @@ def test_the_language_switch_never_reveals_a_members_only_article(client, kb):
     client.force_login(reader("member"))
     response = client.post("/i18n/setlang/", {"language": "sl", "next": "/", "page": secret.pk})
     assert response.url.endswith("/skrivnosti-za-clane/")
+
+
+def test_a_page_from_the_cache_carries_every_header_the_rendered_one_did(client, kb):
+    ignored = {"x-page-cache", "date", "set-cookie", "content-length"}
+    rendered = client.get(kb.public.url)
+    cached = client.get(kb.public.url)
+    assert (rendered["X-Page-Cache"], cached["X-Page-Cache"]) == ("miss", "hit")
+    assert cached["X-Frame-Options"] == "SAMEORIGIN"
+    assert {k.lower(): v for k, v in rendered.items() if k.lower() not in ignored} == {
+        k.lower(): v for k, v in cached.items() if k.lower() not in ignored
+    }
