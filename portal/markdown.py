@@ -3,7 +3,14 @@
 markdown-it-py parses (CommonMark, raw HTML off, URLs linkified), bleach cleans the result
 against an allow-list, and every link gets `rel="nofollow ugc noopener"`. Store the output;
 it is safe to show as is.
+
+Images show only from this site (uploads, addressed by path). An image on another server would be
+fetched by every reader's browser or mail program, telling its owner who read the post and when
+(an agent's address, a customer's): it becomes a link to that address instead.
 """
+
+import html as html_lib
+import re
 
 import bleach
 from bleach.linkifier import Linker
@@ -28,6 +35,39 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 _parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]
 )
+
+
+def is_own_address(src: str) -> bool:
+    """A path on this site ("/community/images/…"), not another server's address (or "//host/…")."""
+    return src.startswith("/") and not src.startswith("//") and "\\" not in src
+
+
+def _image_or_link(self, tokens, idx, options, env):
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    if is_own_address(src):
+        return self.image(tokens, idx, options, env)
+    text = self.renderInlineAsText(token.children or [], options, env) or src
+    return f'<a href="{html_lib.escape(src)}">{html_lib.escape(text)}</a>'
+
+
+_parser.add_render_rule("image", _image_or_link)
+_REMOTE_IMAGE = re.compile(r"<img\b([^>]*)>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
+def own_images_only(stored_html: str) -> str:
+    """HTML rendered before this rule, with images from other servers turned into links."""
+
+    def replace(match):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        src = html_lib.unescape(attributes.get("src", ""))
+        if is_own_address(src):
+            return match.group(0)
+        text = html_lib.unescape(attributes.get("alt", "")) or src
+        return f'<a href="{html_lib.escape(src)}" rel="nofollow ugc noopener">{html_lib.escape(text)}</a>'
+
+    return _REMOTE_IMAGE.sub(replace, stored_html or "")
 
 
 def _link_attributes(attrs, new=False):

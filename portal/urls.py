@@ -12,9 +12,11 @@ from portal.accounts import urls as accounts_urls
 from portal.accounts import views as account_area_views
 from portal.membership import callbacks
 from portal.search import urls as search_urls
+from themes import views as theme_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("brand.css", theme_views.brand_css, name="brand_css"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     # One sign-in for the whole site: the admin's login and logout are allauth's (verified e-mail,

@@ -1,5 +1,6 @@
 """Subjects and names are one line of visible text: no header injection, no right-to-left spoofing."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -72,3 +73,29 @@ def test_a_name_cleaned_by_any_model_form_is_shown_isolated(client, site):
     person.save()
     shown = client.get(f"/community/u/{profile.handle}/").content.decode()
     assert "<h1><bdi>evil</bdi></h1>" in shown
+
+
+TRACKER = "https://tracker.example/pixel.gif?who=agent"
+
+
+def test_requests_topics_and_their_emails_carry_no_remote_image(
+    customer, make_ticket, agent, django_capture_on_commit_callbacks
+):
+    from community import services as community
+    from community.models import Category
+    from tests.community.conftest import trusted
+
+    questions = Category.objects.create(name="Questions", slug="questions")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = make_ticket(customer, description=f"Look: ![screen]({TRACKER})")
+        services.add_agent_reply(ticket=ticket, agent=agent, body=f"Like this? ![x]({TRACKER})")
+    assert "<img" not in ticket.description_html
+    assert all("<img" not in m.body_html for m in ticket.messages.all())
+    for message in mail.outbox:
+        for content, _kind in getattr(message, "alternatives", []):
+            assert not [tag for tag in re.findall(r"<img[^>]*>", content) if "tracker.example" in tag]
+    post = community.start_topic(
+        category=questions, author=trusted(customer), title="Remote image here", body=f"![x]({TRACKER})"
+    )
+    assert "<img" not in post.posts.get().body_html
