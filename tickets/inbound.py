@@ -46,7 +46,7 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-REFERENCE_IN_SUBJECT = re.compile(r"\[(SR-\d{1,9})\]", re.IGNORECASE)
+REFERENCE_IN_SUBJECT = re.compile(r"\[(SR-[0-9]{1,9})\]", re.IGNORECASE)
 #: Where the quoted earlier message starts in a reply, in the mail programs people use.
 QUOTE_STARTS = [
     re.compile(r"^\s*On .{5,200}wrote:\s*$", re.IGNORECASE),  # Gmail, Apple Mail (English)

@@ -29,8 +29,8 @@ logger = logging.getLogger(__name__)
 
 REFERENCES_KEPT = 20
 MAX_ATTEMPTS = 5
-TOKEN = re.compile(r"\+(\d{1,9})-([0-9a-f]{10})@", re.IGNORECASE)
-AGENT_TOKEN = re.compile(r"\+(\d{1,9})-a(\d{1,12})-([0-9a-f]{10})@", re.IGNORECASE)
+TOKEN = re.compile(r"\+([0-9]{1,9})-([0-9a-f]{10})@", re.IGNORECASE)
+AGENT_TOKEN = re.compile(r"\+([0-9]{1,9})-a([0-9]{1,12})-([0-9a-f]{10})@", re.IGNORECASE)
 OUR_MESSAGE_ID = re.compile(r"^<[^<>@\s]*\.([0-9a-f]{20})\.([0-9a-f]{12})@[^<>\s]+>$", re.IGNORECASE)
 
 

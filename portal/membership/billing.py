@@ -184,9 +184,17 @@ def quote(subscription: Subscription, plan: Plan, *, now: datetime | None = None
     )
 
 
+AMOUNT = re.compile(r"-?[0-9]{1,12}([.,][0-9]{1,2})?")
+
+
 def parse_amount(text) -> Decimal | None:
+    """An amount as people and banks write it ("1234,50", "-50.00"), in ASCII digits only (Decimal
+    would read "١٢" and "１２" too)."""
+    text = str(text).strip()
+    if not AMOUNT.fullmatch(text):
+        return None
     try:
-        value = Decimal(str(text).strip().replace(",", "."))
+        value = Decimal(text.replace(",", "."))
     except (InvalidOperation, ValueError):
         return None
     return value if value.is_finite() else None
@@ -617,7 +625,7 @@ def _invoices_for_references(rows: list[list[str]], column: int) -> dict[str, In
     one query: references are stored as digits."""
     wanted = set()
     for row in rows:
-        digits = re.sub(r"\D", "", row[column]) if len(row) > column else ""
+        digits = re.sub(r"[^0-9]", "", row[column]) if len(row) > column else ""
         if digits:
             wanted.add(digits)
             if digits.startswith("97"):
@@ -664,7 +672,7 @@ def import_statement(*, text: str, by) -> ImportResult:
             continue
         if amount <= 0:
             continue  # money going out is not ours to match
-        digits = re.sub(r"\D", "", cells["reference"])
+        digits = re.sub(r"[^0-9]", "", cells["reference"])
         transaction_id = cells.get("id") or f"{booked:%Y%m%d}:{amount}:{digits}:{number}"
         line = {"line": number, "amount": amount, "reference": cells["reference"], "payer": cells.get("payer", "")}
         with transaction.atomic():

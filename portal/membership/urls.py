@@ -12,5 +12,5 @@ urlpatterns = [
     path("subscriptions/<id:pk>/change/", views.change, name="change"),
     path("orders/<id:pk>/", views.order, name="order"),
     path("orders/<id:pk>/pay/", views.pay, name="pay"),
-    re_path(r"^invoices/(?P<number>\d{4}-\d{6})/$", views.invoice, name="invoice"),
+    re_path(r"^invoices/(?P<number>[0-9]{4}-[0-9]{6})/$", views.invoice, name="invoice"),
 ]

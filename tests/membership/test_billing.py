@@ -715,3 +715,26 @@ def test_withdrawing_live_points_takes_them_back_at_once(settings, member):
     ledger.settle(user=member, source="vote:9", points=0, reason="vote", now=now)
     assert ledger.balance(member, now=now) == 0
     assert ledger.balance(member, now=now + timedelta(days=40)) == 0
+
+
+@pytest.mark.parametrize("text", ["١٢٣", "１２３", "12²", "1e3", "NaN", "12,345,6", ""])
+def test_amounts_take_ascii_digits_only(text):
+    assert billing.parse_amount(text) is None
+
+
+def test_amounts_as_people_and_banks_write_them():
+    assert billing.parse_amount("365,00") == Decimal("365.00")
+    assert billing.parse_amount(" -50.5 ") == Decimal("-50.5")
+    assert billing.parse_amount("100") == Decimal("100")
+
+
+def test_a_statement_reference_in_other_digits_matches_nothing(plans, member):
+    small = plans[0]
+    order = order_for(subscribe(member, small), small, member, pay_by=PayBy.BANK)
+    invoice = Invoice.objects.get(order=order)
+    arabic = invoice.reference.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    statement = f"Date;Amount;Reference;Payer;ID\n03.12.2026;365,00;97 {arabic};Pera;T-77\n"
+    with committed():
+        result = billing.import_statement(text=statement, by=None)
+    assert not result.applied
+    assert Invoice.objects.get(pk=invoice.pk).status == InvoiceStatus.DUE
