@@ -738,17 +738,4 @@ def leaderboard(request):
 @require_GET
 def opened_suggestion(request):
     """A suggestion opened from the new-topic form: record it, then go there (our own pages only)."""
-    form = suggestions.SuggestionOpenedForm(request.GET)
-    if not form.is_valid():
-        return HttpResponseBadRequest(suggestions.first_error(form), content_type="text/plain; charset=utf-8")
-    data = form.cleaned_data
-    if suggestions.should_record(request, area="community"):
-        services.record_suggestion_opened(
-            session_key=suggestions.session_key(request),
-            user=request.user,
-            query=data["q"],
-            title=data["title"],
-            url=data["to"],
-            kind=data["kind"] or "article",
-        )
-    return redirect(data["to"])
+    return suggestions.follow(request, area="community", record=services.record_suggestion_opened)

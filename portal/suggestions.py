@@ -6,7 +6,11 @@ visitor who is not signed in gets no session for it; the recording is throttled 
 address, and past the limit the reader is still sent on, just not counted again.
 """
 
+from collections.abc import Callable
+
 from django import forms
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -42,3 +46,22 @@ def session_key(request) -> str:
 
 def first_error(form) -> str:
     return next(iter(error for errors in form.errors.values() for error in errors))
+
+
+def follow(request, *, area: str, record: Callable):
+    """Read the click, record it with `record(session_key=, user=, query=, title=, url=, kind=)` unless
+    throttled, and send the reader on; a malformed click answers 400 with the reason."""
+    form = SuggestionOpenedForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(first_error(form), content_type="text/plain; charset=utf-8")
+    data = form.cleaned_data
+    if should_record(request, area=area):
+        record(
+            session_key=session_key(request),
+            user=request.user,
+            query=data["q"],
+            title=data["title"],
+            url=data["to"],
+            kind=data["kind"] or "article",
+        )
+    return redirect(data["to"])

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare
@@ -302,20 +302,7 @@ def download_attachment(request, reference, pk):
 @require_GET
 def opened_suggestion(request):
     """A suggestion opened from the request form: record it, then go there (only to our own pages)."""
-    form = suggestions.SuggestionOpenedForm(request.GET)
-    if not form.is_valid():
-        return HttpResponseBadRequest(suggestions.first_error(form), content_type="text/plain; charset=utf-8")
-    data = form.cleaned_data
-    if suggestions.should_record(request, area="support"):
-        services.record_deflection(
-            session_key=suggestions.session_key(request),
-            user=request.user,
-            query=data["q"],
-            title=data["title"],
-            url=data["to"],
-            kind=data["kind"] or "article",
-        )
-    return redirect(data["to"])
+    return suggestions.follow(request, area="support", record=services.record_deflection)
 
 
 @csrf_exempt  # mail services post raw messages with a shared secret, not a session
