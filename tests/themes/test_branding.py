@@ -14,10 +14,10 @@ def test_each_site_shows_its_own_brand(client, site, other_site):
     first = client.get("/", HTTP_HOST="testserver").content.decode()
     second = client.get("/", HTTP_HOST="brand-two.test").content.decode()
     assert "Acme Help" in first
-    assert "--brand: #1f5fbf" in first
+    assert "/brand.css?c=1f5fbf" in first
     assert "help@acme-home.example" in first
     assert "Beta Help" in second
-    assert "--brand: #0f6e5a" in second
+    assert "/brand.css?c=0f6e5a" in second
     assert "help@beta-home.example" in second
     assert "Acme Help" not in second
 
