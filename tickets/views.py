@@ -157,7 +157,8 @@ def request_detail(request, reference):
 def _render_detail(request, ticket, reply_form, cc_form, status=200):
     settings_obj = SupportSettings.current()
     is_requester = ticket.requester_id == request.user.pk
-    fragments = _request_fragments(request, ticket)
+    can_reopen = services.can_reopen(ticket, settings_obj=settings_obj)
+    fragments = _request_fragments(request, ticket, can_reopen=can_reopen)
     can_change_cc = permissions.can_change_cc(request.user, ticket)
     survey = _open_survey(ticket) if is_requester and ticket.status == "solved" else None
     if not cc_form.is_bound and is_requester and ticket.is_active:
@@ -185,7 +186,7 @@ def _render_detail(request, ticket, reply_form, cc_form, status=200):
         "fragments": fragments,
         "reply_fields": reply_fields,
         "cc_fields": cc_fields,
-        "can_reopen": services.can_reopen(ticket, settings_obj=settings_obj),
+        "can_reopen": can_reopen,
         "is_requester": is_requester,
         "survey": survey,
         "survey_fields": render_piece("components/form_fields.html", {"form": SurveyForm(settings_obj=settings_obj)})
@@ -198,17 +199,18 @@ def _render_detail(request, ticket, reply_form, cc_form, status=200):
     return render_in_shell(request, title=f"{ticket.reference} {ticket.subject}", body=body, status=status)
 
 
-def _request_fragments(request, ticket) -> dict:
+def _request_fragments(request, ticket, *, can_reopen: bool) -> dict:
     """The conversation and status history, rendered once per version of the request.
 
     The key holds everything that changes them (the request's last change, its message count
-    and due time) and the reader's language and time zone; a reply or status change starts a new
-    key, so nothing needs deleting.
+    and due time, whether it can still be reopened) and the reader's language and time zone; a
+    reply, a status change or the end of the reopening window starts a new key, so nothing needs
+    deleting.
     """
-    key = selectors.request_fragments_key(ticket)
+    key = f"{selectors.request_fragments_key(ticket)}:{int(can_reopen)}"
     fragments = cache.get(key)
     if fragments is None:
-        context = {"ticket": ticket, "page": selectors.request_page(ticket)}
+        context = {"ticket": ticket, "page": selectors.request_page(ticket), "can_reopen": can_reopen}
         fragments = {
             # Rendered templates are safe strings, and stay so through the cache.
             "conversation": render_to_string("tickets/_request_conversation.html", context, request),

@@ -1,13 +1,14 @@
 """The customer's side: filing, the list, one request, replies, files — and nobody else's."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 from tickets import services
@@ -448,3 +449,19 @@ def test_anonymous_suggestion_clicks_make_no_session_and_are_throttled(client, s
     for odd in ({"to": "/help/", "q": "\x00"}, {"to": "/help/", "title": "x" * 300}, {"to": "//evil.example/"}):
         response = client.get(path, odd)
         assert response.status_code == HTTPStatus.BAD_REQUEST and response.content
+
+
+def test_a_solved_request_says_the_same_as_its_reopen_button_before_and_after_the_window(
+    site, customer_client, customer, make_ticket
+):
+    """The conversation is cached; whether the request can still be reopened is part of its key."""
+    ticket = make_ticket(customer)
+    services.mark_solved(ticket=ticket, actor=customer)
+    page = customer_client.get(ticket.get_absolute_url()).content.decode()
+    assert "Not quite? Reply or reopen it." in page and "Reply to start a follow-up request." not in page
+    assert reverse("tickets:reopen", args=[ticket.reference]) in page
+    # The reopening window ends: the cached conversation must not keep offering it.
+    Ticket.objects.filter(pk=ticket.pk).update(solved_at=timezone.now() - timedelta(days=60))
+    page = customer_client.get(ticket.get_absolute_url()).content.decode()
+    assert "Reply to start a follow-up request." in page and "Not quite? Reply or reopen it." not in page
+    assert reverse("tickets:reopen", args=[ticket.reference]) not in page
