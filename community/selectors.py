@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.accounts.models import public_name
-from portal.db.compiled import CompiledQuery, model_query
 from portal.formatting import local_datetimes
 from portal.membership import points as ledger
 
@@ -59,12 +58,9 @@ def category_by_slug(slug: str) -> Category | None:
     return next((category for category in all_categories() if category.slug == slug), None)
 
 
-_TOPIC_BY_PK = model_query(Topic, lambda pk: Topic.objects.filter(pk=pk).order_by(), pk=int)
-
-
 def topic_by_pk(pk: int) -> Topic | None:
     """One topic with its category (from the cached categories); the author is read only if asked for."""
-    topic = _TOPIC_BY_PK.first(pk=pk)
+    topic = Topic.objects.filter(pk=pk).order_by().first()
     if topic is not None:
         category = next((category for category in all_categories() if category.pk == topic.category_id), None)
         if category is not None:
@@ -108,29 +104,21 @@ def _rows(queryset):
     return queryset.values_list(*TOPIC_COLUMNS, *AUTHOR_COLUMNS)
 
 
-# A category's first page and the front page are most of what the lists serve: their SQL is built once.
-_CATEGORY_FIRST_PAGE = CompiledQuery(
-    lambda category: _rows(
-        Topic.objects.listed().filter(category_id=category).order_by("-is_pinned", "-last_activity_at", "-pk")
-    )[:TOPICS_PER_PAGE],
-    category=int,
-)
+def _category_first_page(category_id: int) -> list[tuple]:
+    listed = Topic.objects.listed().filter(category_id=category_id)
+    return list(_rows(listed.order_by("-is_pinned", "-last_activity_at", "-pk"))[:TOPICS_PER_PAGE])
+
+
 LATEST_ON_FRONT_PAGE = 10
-_LATEST = {
-    audiences: CompiledQuery(
-        lambda audiences=audiences: _rows(
-            Topic.objects.listed()
-            .filter(category__audience__in=audiences, category__is_active=True)
-            .order_by("-is_pinned", "-last_activity_at", "-pk")
-        )[:LATEST_ON_FRONT_PAGE]
-    )
-    for audiences in access.AUDIENCE_SETS
-}
 
 
 def latest_topics(user) -> list[Topic]:
     """The front page's latest topics, decorated."""
-    return decorate_topics(_LATEST[tuple(access.readable_audiences(user))].rows())
+    latest = Topic.objects.listed().filter(
+        category__audience__in=access.readable_audiences(user), category__is_active=True
+    )
+    rows = _rows(latest.order_by("-is_pinned", "-last_activity_at", "-pk"))[:LATEST_ON_FRONT_PAGE]
+    return decorate_topics(list(rows))
 
 
 def topic_page(user, page_number, *, view: str = "latest", category=None, tag: str = "", period: str = "all") -> Page:
@@ -143,7 +131,7 @@ def topic_page(user, page_number, *, view: str = "latest", category=None, tag: s
         paginator.__dict__["count"] = category.topic_count
         if page_number in (None, "", "1"):
             page = paginator.page(1)
-            page.object_list = decorate_topics(_CATEGORY_FIRST_PAGE.rows(category=category.pk))
+            page.object_list = decorate_topics(_category_first_page(category.pk))
             return page
     page = paginator.get_page(page_number)
     page.object_list = decorate_topics(page.object_list)
@@ -259,12 +247,6 @@ def _first_page(topic: int, user: int | None = None, moderator: bool = False):
     return posts.order_by("-is_opening", "created_at", "pk")[: POSTS_PER_PAGE + 1].values_list(*ThreadPost.FIELDS)
 
 
-# The first page of a topic is most of what the community serves: its SQL is built once per connection.
-_FIRST_PAGE_SIGNED_OUT = CompiledQuery(lambda topic: _first_page(topic), topic=int)
-_FIRST_PAGE_SIGNED_IN = CompiledQuery(lambda topic, user: _first_page(topic, user), topic=int, user=int)
-_FIRST_PAGE_MODERATOR = CompiledQuery(lambda topic: _first_page(topic, moderator=True), topic=int)
-
-
 def thread(user, topic: Topic, page_number) -> ThreadPage:
     """One topic's page: the opening post, the accepted answer and one page of replies."""
     moderator = access.can_moderate(user, topic.category)
@@ -280,13 +262,8 @@ def thread(user, topic: Topic, page_number) -> ThreadPage:
         paginator = Paginator(range(topic.reply_count), POSTS_PER_PAGE)
     page = paginator.get_page(page_number)
     if page.number == 1:
-        if moderator:
-            rows = _FIRST_PAGE_MODERATOR.rows(topic=topic.pk)
-        elif signed_in:
-            rows = _FIRST_PAGE_SIGNED_IN.rows(topic=topic.pk, user=user.pk)
-        else:
-            rows = _FIRST_PAGE_SIGNED_OUT.rows(topic=topic.pk)
-        rows = [ThreadPost.from_row(row) for row in rows]
+        reader = user.pk if signed_in and not moderator else None
+        rows = [ThreadPost.from_row(row) for row in _first_page(topic.pk, reader, moderator)]
         opening = rows[0] if rows and rows[0].is_opening else None
         on_page = rows[1:] if opening else rows[:POSTS_PER_PAGE]
     else:

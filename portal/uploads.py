@@ -7,6 +7,7 @@ Accepted files are kept in private storage and only ever served by a view that d
 have them and how (support attachments as downloads, community images inline).
 """
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -15,7 +16,6 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.utils.functional import cached_property
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -96,21 +96,23 @@ def _decodes(head: bytes) -> bool:
 
 
 class PrivateStorage(FileSystemStorage):
-    """Files that are never served by URL: only by a view that checks who asks."""
+    """Files that are never served by URL: only by a view that checks who asks.
 
-    @cached_property
+    Its folder is read from the setting each time (not cached), so a changed PORTAL_PRIVATE_ROOT
+    applies at once.
+    """
+
+    @property
     def base_location(self):
         return settings.PORTAL_PRIVATE_ROOT
 
-    @cached_property
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
     def base_url(self):
         return None
-
-    def _clear_cached_properties(self, setting, **kwargs):
-        if setting == "PORTAL_PRIVATE_ROOT":
-            self.__dict__.pop("base_location", None)
-            self.__dict__.pop("location", None)
-        super()._clear_cached_properties(setting, **kwargs)
 
 
 #: What an image keeps of its metadata: how to show it (colours, transparency, timing), nothing about who took it.

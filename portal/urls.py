@@ -7,7 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import serving, views
+from portal import views
 from portal.accounts import urls as accounts_urls
 from portal.accounts import views as account_area_views
 from portal.membership import callbacks
@@ -43,9 +43,5 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve_static, {"document_root": settings.MEDIA_ROOT})]
 
-# Wagtail serves every other address from the page tree (/, /help/, …); keep it last. The page view
-# is Wagtail's, started from a cached site and home page (portal/serving.py).
-urlpatterns += [
-    re_path(wagtail_urls.serve_pattern, serving.serve, name="wagtail_serve"),
-    path("", include(wagtail_urls)),
-]
+# Wagtail serves every other address from the page tree (/, /help/, …); keep it last.
+urlpatterns += [path("", include(wagtail_urls))]

@@ -105,6 +105,6 @@ def _forget_brands(sender, **kwargs) -> None:
 
 @receiver(post_save)
 def _forget_on_new_alias(sender, instance, created, **kwargs) -> None:
-    """An alias page takes its source's view restrictions: serving must know it exists."""
+    """An alias page takes its source's view restrictions: cached pages of the old generation must go."""
     if created and isinstance(instance, Page) and instance.alias_of_id:
         invalidate_brands()

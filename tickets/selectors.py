@@ -9,7 +9,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from portal.accounts.roles import AGENT, ROLE_GROUPS
-from portal.db.compiled import model_query
 from portal.text import ascii_digits
 
 from .choices import CustomerStatusFilter, EventKind, Status
@@ -26,11 +25,6 @@ from .models import (
 )
 from .querysets import cc_ticket_ids, readable_by
 
-# Every request page starts here: its SQL is built once per connection.
-_TICKET_BY_NUMBER = model_query(
-    Ticket, lambda number: Ticket.objects.filter(number=number).order_by(), related=("request_type",), number=int
-)
-
 
 def access_ticket(user, reference: str) -> Ticket:
     """The request with this reference if this customer may read it; 404 otherwise (also for a bad reference)."""
@@ -43,7 +37,7 @@ def access_ticket(user, reference: str) -> Ticket:
     # plans and compiles in a fraction of the time of the OR/EXISTS condition. Few joins, too: what
     # only the conversation needs (policy, calendar, merged/follow-up requests) is read when it is
     # rendered, then cached.
-    ticket = _TICKET_BY_NUMBER.first(number=number)
+    ticket = Ticket.objects.select_related("request_type").filter(number=number).order_by().first()
     if ticket is None or not readable_by(user, ticket):
         raise Http404
     if ticket.requester_id == user.pk:

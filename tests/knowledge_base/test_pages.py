@@ -155,7 +155,9 @@ def test_section_query_count_does_not_grow_with_articles(client, kb, extra, djan
         add_article(kb.section, f"More {n}")
     client.cookies["sessionid"] = "none"
     client.get(kb.section.url)
-    with django_assert_num_queries(7):
+    # Wagtail finds the site, the home page in the language, routes and checks view restrictions its
+    # own way (about half of these); the count does not grow with the articles listed.
+    with django_assert_num_queries(12):
         client.get(kb.section.url)
 
 
