@@ -65,6 +65,10 @@ class PeopleField(forms.CharField):
 
     widget = forms.Textarea(attrs={"rows": 2})
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 4000)  # ten addresses fit many times over
+        super().__init__(*args, **kwargs)
+
     def clean(self, value):
         value = super().clean(value)
         addresses = sorted({part.strip().lower() for part in value.replace("\n", ",").split(",") if part.strip()})
