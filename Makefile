@@ -52,7 +52,7 @@ check: $(VENV)/.dev
 	$(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=portal.settings.production \
 	  DJANGO_SECRET_KEY=check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -dc a-zA-Z0-9) \
-	  DJANGO_ALLOWED_HOSTS=portal.example.com \
+	  DJANGO_ALLOWED_HOSTS=portal.example.com REDIS_URL=redis://127.0.0.1:6379/0 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 

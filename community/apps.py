@@ -9,11 +9,9 @@ class CommunityConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from themes.page_cache import register_generation
-
         from . import access
         from .models import Category
-        from .signals import generation, pages_changed
+        from .signals import pages_changed
 
         def forget(**kwargs):
             access.forget_category_moderators()
@@ -22,7 +20,6 @@ class CommunityConfig(AppConfig):
         m2m_changed.connect(forget, sender=Category.moderators.through, weak=False, dispatch_uid="community_moderators")
         post_delete.connect(forget, sender=Category, weak=False, dispatch_uid="community_category_deleted")
         post_save.connect(forget, sender=Category, weak=False, dispatch_uid="community_category_saved")
-        register_generation("/community/", generation)
 
         from taggit.models import Tag
 

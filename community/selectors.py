@@ -21,13 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.accounts.models import public_name
-from portal.formatting import local_datetimes
+from portal.cache_versions import COMMUNITY, versions
 from portal.membership import points as ledger
 
 from . import access
 from .choices import PostState
 from .models import BadgeAward, Category, CommunityProfile, Flag, Post, PostVote, Topic
-from .signals import generation
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 20
@@ -42,7 +41,7 @@ def all_categories() -> list[Category]:
     """Every category with its product: a handful of rows every community page reads, kept per
     version of the community (anything that changes their counters starts a new one) and for
     at most CATEGORIES_SECONDS (products are renamed elsewhere)."""
-    key = f"community:categories:{generation()}"
+    key = f"community:categories:{versions(COMMUNITY)}"
     found = cache.get(key)
     if found is None:
         found = list(Category.objects.select_related("product"))
@@ -155,14 +154,12 @@ def topic_path(topic: Topic, topic_url=None) -> str:
 
 
 def decorate_topics(rows) -> list[Topic]:
-    """List rows (TOPIC_COLUMNS and AUTHOR_COLUMNS) as topics with their addresses and labels, worked
-    out once here rather than per row in the template. Categories come from the cache."""
+    """List rows (TOPIC_COLUMNS and AUTHOR_COLUMNS) as topics with their addresses and author's
+    name, worked out once here rather than per row in the template. Categories come from the cache."""
     categories = {category.pk: category for category in all_categories()}
     topic_url = _Urls("community:topic", pk=987654321, slug="the-slug")
     category_url = _Urls("community:category", slug="the-slug")
     tag_url = _Urls("community:tag", slug="the-slug")
-    byline = _("by %(name)s")
-    short_date = local_datetimes("j M")
     split = len(TOPIC_COLUMNS)
     topics = []
     for row in rows:
@@ -173,9 +170,7 @@ def decorate_topics(rows) -> list[Topic]:
         topic.url = topic_path(topic, topic_url)
         topic.category_url = category_url(topic.category.slug)
         topic.tag_links = tag_links(topic, tag_url)
-        topic.byline = byline % {"name": public_name(*row[split:])}
-        topic.activity_iso = topic.last_activity_at.isoformat()
-        topic.activity_display = short_date(topic.last_activity_at)
+        topic.author_name = public_name(*row[split:])
         topics.append(topic)
     return topics
 
@@ -311,31 +306,21 @@ class _Urls:
 
 
 def decorate_posts(posts, result: ThreadPage) -> None:
-    """What the template shows beside each post, worked out once here rather than per post there."""
+    """Each post's addresses and what this reader did to it (votes, flags), worked out once here."""
     profile_url = _Urls("community:profile", handle="HANDLE")
     post_url = _Urls("community:post", pk=987654321)
     actions = {name: _Urls(f"community:{name}", pk=987654321) for name in ("vote", "edit", "delete", "flag")}
     history_url = _Urls("community:history", pk=987654321)
     moderate_url = _Urls("community:moderate_post", pk=987654321)
-    byline = _("%(points)s reputation · trust level %(level)s")
-    full_date = local_datetimes()
     for post in posts:
-        post.created_iso = post.created_at.isoformat()
-        post.created_display = full_date(post.created_at)
         post.history_url = history_url(post.pk)
         post.moderate_url = moderate_url(post.pk)
         post.author_url = profile_url(post.author_handle) if post.author_handle else ""
-        post.author_line = byline % {"points": post.author_reputation, "level": post.author_trust_level}
         post.url = post_url(post.pk)
         post.action_urls = {name: url(post.pk) for name, url in actions.items()}
-        post.votes_label = ngettext("%(counter)s vote", "%(counter)s votes", post.score) % {"counter": post.score}
         post.my_vote = result.my_votes.get(post.pk, 0)
         post.flagged_by_me = post.pk in result.my_flags
         post.open_flag_count = result.open_flags.get(post.pk, 0)
-        if post.open_flag_count:
-            post.flags_label = ngettext("%(counter)s flag", "%(counter)s flags", post.open_flag_count) % {
-                "counter": post.open_flag_count
-            }
 
 
 def reply_page_of(user, post: Post) -> int:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("c/<slug:slug>/watch/", views.watch_category, name="watch_category"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag"),
     path("t/<id:pk>/", views.topic_detail, name="topic_short"),
+    path("t/<id:pk>/seen.gif", views.topic_seen, name="topic_seen"),
     path("t/<id:pk>/reply/", views.reply, name="reply"),
     path("t/<id:pk>/accept/", views.accept, name="accept"),
     path("t/<id:pk>/watch/", views.watch_topic, name="watch_topic"),

@@ -2,26 +2,21 @@
 
 import difflib
 from itertools import pairwise
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portal import suggestions
-from portal.jinja2 import render_fragment
+from portal.beacons import seen_response
+from portal.cache_versions import COMMUNITY, versions
 from portal.jsonld import json_ld
-from themes.page_cache import mark_cacheable
-from themes.pieces import render_piece
-from themes.shell import render_in_shell
+from portal.page_cache import cache_publicly
 
 from . import access, bridges, selectors, services
 from .choices import IdeaStatus, PostState, WatchLevel
@@ -56,58 +51,23 @@ def _period(request) -> str:
     return period if period in selectors.PERIODS else "month"
 
 
-def _cacheable(request, response, topic_id=None):
-    """Anonymous readers get these pages from the whole-page cache until the community changes."""
-    on_hit = ("community.services.record_topic_view", topic_id) if topic_id else None
-    mark_cacheable(request, response, on_hit=on_hit)
-    return response
-
-
-def _render_list_page(request, body: str, context: dict, *, title: str, page_title: str | None = None):
-    """A community list page: its body rendered by Jinja2 inside the site's shell."""
-    page = context.get("page_obj")
-    if page is not None:
-        context["pagination"] = (
-            render_piece("components/pagination.html", {"page_obj": page, "extra": context.get("extra", "")})
-            if page.has_other_pages()
-            else ""
-        )
-    html = render_fragment(request, body, {"views": _list_titles(), "title": title, **context})
-    if page_title is None:
-        page_title = f"{title} · {_('Community')}"
-    return _cacheable(request, render_in_shell(request, title=page_title, body=html))
+def _render_list_page(request, template: str, context: dict):
+    """A community list page: the same for every anonymous reader until the community changes."""
+    context = {"views": _list_titles(), "community_version": versions(COMMUNITY), **context}
+    return cache_publicly(request, render(request, template, context))
 
 
 def community_home(request):
     """The community's front page: categories and the latest topics."""
     categories = selectors.categories_for(request.user)
-    for category in categories:
-        category.url = category.get_absolute_url()
-        category.topics_label = ngettext("%(counter)s topic", "%(counter)s topics", category.topic_count) % {
-            "counter": category.topic_count
-        }
-    latest = selectors.latest_topics(request.user)
-    notice = ""
-    if not request.user.is_authenticated:
-        notice = _html(
-            _(
-                '<a href="%(signup_url)s">Create an account</a> or <a href="%(login_url)s">sign in</a> to ask, '
-                "answer and vote."
-            ),
-            signup_url=reverse("account_signup"),
-            login_url=reverse("account_login"),
-        )
     return _render_list_page(
         request,
-        "community/home_body.html",
+        "community/home.html",
         {
             "categories": categories,
-            "topics": latest,
+            "topics": selectors.latest_topics(request.user),
             "can_post": _can_post_anywhere(request.user, categories),
-            "sign_up_notice": notice,
         },
-        title=_("Community"),
-        page_title=_("Community"),
     )
 
 
@@ -123,8 +83,9 @@ def topic_list(request, view):
     title = _list_titles()[view]
     return _render_list_page(
         request,
-        "community/topic_list_body.html",
+        "community/topic_list.html",
         {
+            "title": title,
             "view": view,
             "heading": title,
             "page_obj": page,
@@ -132,7 +93,6 @@ def topic_list(request, view):
             "extra": f"period={period}" if view == "top" else "",
             "periods": selectors.PERIODS,
         },
-        title=title,
     )
 
 
@@ -151,7 +111,7 @@ def category_detail(request, slug):
         watch_form = WatchForm(initial={"level": watch or WatchLevel.NORMAL})
     return _render_list_page(
         request,
-        "community/category_body.html",
+        "community/category.html",
         {
             "category": category,
             "page_obj": page,
@@ -160,7 +120,6 @@ def category_detail(request, slug):
             "can_post": access.may_post_in(request.user, category),
             "watch_form": watch_form,
         },
-        title=category.name,
     )
 
 
@@ -168,9 +127,8 @@ def tag_detail(request, slug):
     page = selectors.topic_page(request.user, request.GET.get("page"), tag=slug)
     return _render_list_page(
         request,
-        "community/topic_list_body.html",
-        {"view": "tag", "page_obj": page, "heading": _("Topics tagged %(tag)s") % {"tag": slug}},
-        title=f"#{slug}",
+        "community/topic_list.html",
+        {"view": "tag", "page_obj": page, "title": f"#{slug}", "heading": _("Topics tagged %(tag)s") % {"tag": slug}},
     )
 
 
@@ -184,6 +142,15 @@ def topic_detail(request, pk, slug=None):
     if slug != topic.slug:
         return redirect(topic.get_absolute_url() + (f"?{request.GET.urlencode()}" if request.GET else ""))
     return _render_topic(request, topic, None)
+
+
+@require_GET
+def topic_seen(request, pk):
+    """Counts a view of a topic the reader may see (the page's image beacon: portal.beacons)."""
+    topic = selectors.topic_by_pk(pk)
+    if topic is not None and topic.is_listed and access.can_read(request.user, topic.category):
+        services.record_topic_view(topic.pk)
+    return seen_response()
 
 
 def _quote_initial(request, topic):
@@ -200,7 +167,6 @@ def _quote_initial(request, topic):
 
 def _render_topic(request, topic, reply_form, status=200):
     page = selectors.thread(request.user, topic, request.GET.get("page"))
-    services.record_topic_view(topic.pk)
     services.record_reading(user=request.user, topic=topic)
     user = request.user
     watch = None
@@ -237,67 +203,15 @@ def _render_topic(request, topic, reply_form, status=200):
     }
     context.update(
         {
-            "signed_in": user.is_authenticated,
             "full_path": request.get_full_path(),
             "accept_url": reverse("community:accept", args=[topic.pk]),
             "topic_path": selectors.topic_path(topic),
             "category_url": topic.category.get_absolute_url(),
             "replies": page.page.object_list,
-            "labels": _topic_labels(request, topic, context),
-            "pagination": render_piece("components/pagination.html", {"page_obj": page.page})
-            if page.page.has_other_pages()
-            else "",
-            # An empty reply form looks the same to everyone: rendered once per language.
-            "reply_fields": render_piece(
-                "community/_form_fields.html",
-                {"form": reply_form},
-                variant=None if reply_form.is_bound or reply_form.initial else "reply",
-            )
-            if can_reply
-            else "",
         }
     )
-    # The body is rendered by Jinja2 (a thread repeats the post markup dozens of times), the shell from its frame.
-    body = render_fragment(request, "community/topic_body.html", context)
-    head = render_fragment(request, "community/topic_head.html", context)
-    title = f"{topic.title} · {topic.category.name}"
-    response = render_in_shell(request, title=title, head=head, body=body, status=status)
-    return _cacheable(request, response, topic.pk) if status == 200 else response
-
-
-def _topic_labels(request, topic, context) -> dict:
-    """Plural forms and sentences with links of the topic page, with every value escaped."""
-    labels = {
-        "replies": ngettext("%(counter)s reply", "%(counter)s replies", topic.reply_count)
-        % {"counter": topic.reply_count},
-        "views": ngettext("%(counter)s view", "%(counter)s views", topic.view_count) % {"counter": topic.view_count},
-        "topic_number": _("This is topic number %(number)s.") % {"number": topic.pk},
-    }
-    if context["sees_request"]:
-        labels["request"] = _html(
-            _('Continued privately with support as <a href="%(request_url)s">%(reference)s</a>.'),
-            request_url=reverse("tickets:detail", args=[topic.support_request]),
-            reference=topic.support_request,
-        )
-    if context["article"]:
-        article = context["article"]
-        labels["article"] = _html(
-            _('This answer is now a help article: <a href="%(url)s">%(title)s</a>.'),
-            url=article.url,
-            title=article.title,
-        )
-    if not request.user.is_authenticated:
-        labels["sign_in"] = _html(
-            _('<a href="%(login_url)s?next=%(next)s">Sign in</a> to reply.'),
-            login_url=reverse("account_login"),
-            next=quote(request.get_full_path()),
-        )
-    return labels
-
-
-def _html(translated: str, **values) -> SafeString:
-    """A translated sentence with markup, its values escaped (the sentence comes from our catalogues)."""
-    return mark_safe(translated % {name: conditional_escape(value) for name, value in values.items()})  # noqa: S308
+    response = render(request, "community/topic.html", context, status=status)
+    return cache_publicly(request, response) if status == 200 else response
 
 
 def _article(topic):

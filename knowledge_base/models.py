@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page, PageManager, TranslatableMixin
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from portal.cache_versions import CONTENT, versions
 from portal.jsonld import json_ld
 
 from .blocks import ArticleBodyBlock, FAQItemBlock
@@ -268,9 +269,6 @@ class ArticlePage(Page):
     def serve(self, request, *args, **kwargs):
         if not self.is_visible_to(request.user):
             raise Http404
-        from .views import record_article_view
-
-        record_article_view(self.pk)
         return super().serve(request, *args, **kwargs)
 
     def get_sitemap_urls(self, request=None):
@@ -295,8 +293,6 @@ class ArticlePage(Page):
         return bool(self.review_by and self.review_by < timezone.localdate())
 
     def get_context(self, request, *args, **kwargs):
-        from themes.brand import current_generation
-
         from .selectors import article_sidebar
         from .views import current_feedback
 
@@ -308,7 +304,7 @@ class ArticlePage(Page):
         sidebar = article_sidebar(article=self, user=request.user)
         context["related"] = sidebar["related"]
         context["previous_article"], context["next_article"] = sidebar["previous"], sidebar["next"]
-        context["content_generation"] = current_generation()
+        context["content_version"] = versions(CONTENT)
         return context
 
 

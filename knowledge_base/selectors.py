@@ -3,6 +3,8 @@
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
+from portal.cache_versions import CONTENT, versions
+
 from .models import ArticlePage, FAQPage, FeaturedArticle, Product, SectionPage
 
 RELATED_LIMIT = 5
@@ -40,12 +42,10 @@ def popular_articles(*, root, user, limit: int = 8) -> list[ArticlePage]:
     """
     from django.core.cache import cache
 
-    from themes.brand import current_generation
-
     from .permissions import allowed_audiences
 
     audiences = ",".join(sorted(allowed_audiences(user)))
-    key = f"kb:popular:{current_generation()}:{root.pk}:{audiences}:{limit}"
+    key = f"kb:popular:{versions(CONTENT)}:{root.pk}:{audiences}:{limit}"
     popular = cache.get(key)
     if popular is None:
         popular = list(
@@ -96,16 +96,14 @@ def article_sidebar(*, article: ArticlePage, user) -> dict:
     """Related articles and the previous/next links, as titles and addresses.
 
     They depend only on published content and on which audiences the reader belongs to, so they
-    are cached per article and audience set under the content generation (bumped by any publish).
+    are cached per article and audience set under the content version (bumped by any publish).
     """
     from django.core.cache import cache
-
-    from themes.brand import current_generation
 
     from .permissions import allowed_audiences
 
     audiences = ",".join(sorted(allowed_audiences(user)))
-    key = f"kb:sidebar:{current_generation()}:{article.pk}:{audiences}"
+    key = f"kb:sidebar:{versions(CONTENT)}:{article.pk}:{audiences}"
     sidebar = cache.get(key)
     if sidebar is None:
 

@@ -1,11 +1,21 @@
-"""Reactions to publishing: close answered review tasks, tell followers."""
+"""Reactions to publishing: close answered review tasks, tell followers; shared text is content."""
 
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
+from portal.cache_versions import CONTENT, bump
+
 from . import services
-from .models import ArticlePage
+from .models import ArticlePage, SharedText
+
+
+@receiver(post_save, sender=SharedText)
+@receiver(post_delete, sender=SharedText)
+def shared_text_changed(sender, **kwargs) -> None:
+    """Articles show shared text inside their cached bodies."""
+    bump(CONTENT)
 
 
 @receiver(page_published, sender=ArticlePage)

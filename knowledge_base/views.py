@@ -5,16 +5,24 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Page
+
+from portal.beacons import seen_response
 
 from . import services
 from .forms import ReasonForm, VoteForm
 from .models import ArticleFeedback, ArticlePage, SectionPage
 
 
-def record_article_view(article_id: int) -> None:
-    services.record_view(article_id)
+@require_GET
+def article_seen(request, article_id: int):
+    """Counts a view of an article this reader may see (the page's image beacon: portal.beacons)."""
+    article = ArticlePage.objects.live().public().filter(pk=article_id).only("pk", "audience").first()
+    if article is not None and article.is_visible_to(request.user):
+        services.record_view(article.pk)
+    return seen_response()
 
 
 def access_article(user, article_id: int) -> ArticlePage:
@@ -42,9 +50,21 @@ def current_feedback(request, article) -> ArticleFeedback | None:
     return ArticleFeedback.objects.filter(article=article, user__isnull=True, session_key=key).first()
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def feedback(request, article_id: int):
-    """“Was this helpful?”: POST a yes/no; a “no” then asks for a reason on this page."""
+    """“Was this helpful?”: POST a yes/no; a “no” then asks for a reason on this page.
+
+    The question sits on article pages that caches keep for every anonymous reader, so its form
+    carries no CSRF token for them: an anonymous answer is tied to no account, and anyone may give
+    one, so a forged one gains nothing. A signed-in person's answer is checked as every form is.
+    """
+    if request.user.is_authenticated:
+        return _checked_feedback(request, article_id)
+    return _feedback(request, article_id)
+
+
+def _feedback(request, article_id: int):
     article = access_article(request.user, article_id)
     if request.method == "POST" and "helpful" in request.POST:
         vote = VoteForm(request.POST)
@@ -75,6 +95,9 @@ def feedback(request, article_id: int):
         return render(request, "knowledge_base/feedback.html", {"article": article, "form": form}, status=400)
     initial = {"reason": existing.reason, "comment": existing.comment} if existing else None
     return render(request, "knowledge_base/feedback.html", {"article": article, "form": ReasonForm(initial=initial)})
+
+
+_checked_feedback = csrf_protect(_feedback)
 
 
 @login_required

@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self):
+        from . import signals  # noqa: F401
         from .converters import IdConverter
 
         # Before any URLconf is read: the apps' addresses (and their admin hooks) use <id:…>.

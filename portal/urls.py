@@ -22,6 +22,9 @@ urlpatterns = [
     # One sign-in for the whole site: the admin's login and logout are allauth's (verified e-mail,
     # two-factor, rate limits). Wagtail's own password reset is switched off in settings.
     path("admin/login/", account_area_views.admin_login, name="admin_login"),
+    # Wagtail's own sign-in for pages behind a "signed-in readers" restriction is Django's password
+    # form: it hands over to allauth too, so no password is ever taken outside it.
+    path("_util/login/", account_area_views.admin_login, name="page_restriction_login"),
     path("admin/logout/", account_views.logout, name="admin_logout"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -2,14 +2,17 @@
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language as django_set_language
 from wagtail.models import Locale, Page
 
 from portal.accounts.services import set_language_preference
+from portal.languages import preference_token_valid
 from portal.text import parse_id
 
 
@@ -31,19 +34,53 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def set_language(request):
-    """Django's language switch, which also remembers the choice for a signed-in person."""
-    response: HttpResponse = django_set_language(request)
-    language = request.POST.get("language", "")
+    """The language switch: a link (GET, portal.languages) or Django's form (POST).
+
+    Either sets the language cookie and returns to `next`, or to the page's translation when the
+    switch was made on a page that has one. A signed-in person's choice is also saved to their
+    profile when it comes from their own page: a POST (checked against CSRF) or a link carrying
+    the token signed for them.
+    """
+    data = request.POST if request.method == "POST" else request.GET
+    language = data.get("language", "")
     known = {code for code, _name in settings.LANGUAGES}
+    if request.method == "POST":
+        response: HttpResponse = django_set_language(request)
+    else:
+        response = _remember_language(request, language if language in known else None)
     if language not in known:
         return response
-    if request.user.is_authenticated:
+    from_own_page = request.method == "POST" or preference_token_valid(request.user, data.get("token", ""))
+    if from_own_page and request.user.is_authenticated:
         set_language_preference(user=request.user, language=language)
-    translated_url = _translated_page_url(request, request.POST.get("page", ""), language)
+    translated_url = _translated_page_url(request, data.get("page", ""), language)
     if translated_url:
         response["Location"] = translated_url
+    return response
+
+
+def _remember_language(request, language: str | None) -> HttpResponse:
+    """Back to `next` (an address on this site, else the home page) with the language cookie set."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    add_never_cache_headers(response)
+    if language is not None:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
     return response
 
 

@@ -42,12 +42,15 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate limits and cached branding must not leak from one test into the next."""
-    from django.core.cache import cache
+    """Rate limits, cached branding and template fragments must not leak from one test into the next
+    (ids are reused once a test's rows are rolled back)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "template_fragments"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "template_fragments"):
+        caches[alias].clear()
 
 
 def make_site(*, hostname: str, title: str, colour: str, is_default: bool, slug: str) -> Site:
@@ -130,3 +133,9 @@ def smtp(settings):
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def without_page_cache(settings):
+    """Pages rendered by their views on every request, for pinning the queries a view makes."""
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "portal.page_cache.PageCacheMiddleware"]

@@ -2,8 +2,8 @@
 
 Every page shows the brand, so looking up the Wagtail Site, its settings row and the footer
 links' pages on each request would cost several queries a page. The values are cached under a
-generation number that any change to a site, its branding or a page bumps, so edits show at once
-wherever the cache is shared (Redis), and within BRAND_CACHE_SECONDS elsewhere.
+key holding the brand and content versions (portal.cache_versions): a change to a site, its
+branding or a page (footer links name pages) starts new ones, so every worker shows it at once.
 """
 
 from dataclasses import dataclass, field
@@ -12,13 +12,13 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
-from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.models import Site
+
+from portal.cache_versions import BRAND, CONTENT, bump, versions
 
 from .models import DEFAULT_PRIMARY_COLOUR, BrandingSettings
 
 BRAND_CACHE_SECONDS = 300
-_GENERATION_KEY = "themes:brand:generation"
 
 
 @dataclass(frozen=True)
@@ -38,19 +38,6 @@ class Brand:
     support_email: str = ""
     logo: Logo | None = None
     footer_links: list[dict] = field(default_factory=list)
-
-
-def current_generation() -> int:
-    """The content generation: bumped whenever a site, its branding or any page changes."""
-    return cache.get_or_set(_GENERATION_KEY, 1, None)
-
-
-def invalidate_brands() -> None:
-    """Forget every cached brand (called when a site, its branding or a page changes)."""
-    try:
-        cache.incr(_GENERATION_KEY)
-    except ValueError:
-        cache.set(_GENERATION_KEY, 2, None)
 
 
 def build_brand(site: Site | None) -> Brand:
@@ -80,7 +67,7 @@ def build_brand(site: Site | None) -> Brand:
 
 def brand_for_request(request) -> Brand:
     host = request.get_host()
-    key = f"themes:brand:{current_generation()}:{host}:{translation.get_language()}"
+    key = f"themes:brand:{versions(BRAND, CONTENT)}:{host}:{translation.get_language()}"
     brand = cache.get(key)
     if brand is None:
         brand = build_brand(Site.find_for_request(request))
@@ -88,23 +75,9 @@ def brand_for_request(request) -> Brand:
     return brand
 
 
-@receiver(post_save, sender="knowledge_base.SharedText")
 @receiver(post_save, sender=BrandingSettings)
 @receiver(post_delete, sender=BrandingSettings)
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
-@receiver(page_published)
-@receiver(page_unpublished)
-@receiver(post_delete, sender=Page)
-@receiver(post_page_move)
-@receiver(post_save, sender=PageViewRestriction)
-@receiver(post_delete, sender=PageViewRestriction)
 def _forget_brands(sender, **kwargs) -> None:
-    invalidate_brands()
-
-
-@receiver(post_save)
-def _forget_on_new_alias(sender, instance, created, **kwargs) -> None:
-    """An alias page takes its source's view restrictions: cached pages of the old generation must go."""
-    if created and isinstance(instance, Page) and instance.alias_of_id:
-        invalidate_brands()
+    bump(BRAND)

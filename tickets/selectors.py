@@ -97,16 +97,13 @@ def list_stamp(tickets: QuerySet) -> tuple[int, datetime | None]:
     return stamp["count"], stamp["latest"]
 
 
-def list_key(user, params: str, page: str, count: int, latest: datetime | None) -> str:
+def list_version(user, params: str, page: str, count: int, latest: datetime | None) -> str:
+    """The version of one person's list page: whose, which filters and page, and the list's stamp.
+    The template's fragment cache adds the language and time zone."""
     import hashlib
 
-    from django.utils import translation
-
     digest = hashlib.sha256(f"{params}|{page[:10]}".encode()).hexdigest()[:16]
-    return (
-        f"tickets:list:{user.pk}:{digest}:{count}:{latest and latest.timestamp()}:"
-        f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
-    )
+    return f"{user.pk}:{digest}:{count}:{latest and latest.timestamp()}"
 
 
 def can_see_organisation_requests(user) -> bool:
@@ -124,17 +121,11 @@ def extra_field_values(ticket: Ticket) -> list[tuple[str, object]]:
     ]
 
 
-def request_fragments_key(ticket: Ticket) -> str:
-    """Cache key of a request's rendered conversation for the current language and time zone."""
-    from django.utils import translation
-
-    stamp = (
-        f"{ticket.updated_at.timestamp()}:{ticket.message_count}:{ticket.sla_due_at and ticket.sla_due_at.timestamp()}"
-    )
-    return (
-        f"tickets:page:{ticket.pk}:{stamp}:{ticket.status}:"
-        f"{translation.get_language()}:{timezone.get_current_timezone_name()}"
-    )
+def request_version(ticket: Ticket) -> str:
+    """The version of a request's conversation and history: a reply, a status change or a new due
+    time starts a new one. The template's fragment cache adds the language and time zone."""
+    due = ticket.sla_due_at and ticket.sla_due_at.timestamp()
+    return f"{ticket.pk}:{ticket.updated_at.timestamp()}:{ticket.message_count}:{due}:{ticket.status}"
 
 
 @dataclass

@@ -4,18 +4,16 @@ Each view fetches through `selectors.access_*` (404 for what the person may not 
 validates with a form, calls one service and redirects.
 """
 
-import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -23,9 +21,6 @@ from wagtail.models import Site
 
 from knowledge_base.selectors import product_names
 from portal import suggestions
-from portal.jinja2 import render_fragment
-from themes.pieces import render_piece
-from themes.shell import render_in_shell
 
 from . import permissions, satisfaction, selectors, services
 from .forms import CCForm, NewRequestForm, ReasonForm, ReplyForm, RequestListForm, SurveyForm
@@ -33,7 +28,6 @@ from .inbound import ingest
 from .models import RequestType, SupportSettings
 
 REQUESTS_PER_PAGE = 20
-FRAGMENT_SECONDS = 24 * 3600
 
 
 def support_home(request):
@@ -118,31 +112,25 @@ def request_list(request):
         sort=RequestListForm.SORTS[sort_key][0],
     )
     extra = urlencode({k: v for k, v in values.items() if v})
-    # One query says whether anything in the list changed; the rendered table is kept under it.
+    # One query says whether anything in the list changed; the rendered table is kept under it
+    # (the template's fragment cache), and the page of rows is read only when it is rendered.
     count, latest = selectors.list_stamp(tickets)
-    key = selectors.list_key(request.user, extra, request.GET.get("page", ""), count, latest)
-    table = cache.get(key)
-    if table is None:
+
+    def rows():
         paginator = Paginator(tickets, REQUESTS_PER_PAGE)
-        paginator.__dict__["count"] = count  # known already: no second count query
-        page_obj = paginator.get_page(request.GET.get("page"))
-        table = render_to_string(
-            "tickets/_request_table.html",
-            {"page_obj": page_obj, "extra": extra, "filtered": any(values.get(n) for n in ("q", "status"))},
-            request,
-        )
-        cache.set(key, table, FRAGMENT_SECONDS)
-    organisation_scope = selectors.can_see_organisation_requests(request.user)
+        paginator.count = count  # known already: no second count query
+        return paginator.get_page(request.GET.get("page"))
+
     return render(
         request,
         "tickets/request_list.html",
         {
-            "filters": render_piece(
-                "tickets/_request_filters.html",
-                {"form": form, "organisation_scope": organisation_scope},
-                variant=None if form.is_bound else f"filters:{organisation_scope}",
-            ),
-            "table": table,
+            "form": form,
+            "organisation_scope": selectors.can_see_organisation_requests(request.user),
+            "list_version": selectors.list_version(request.user, extra, request.GET.get("page", ""), count, latest),
+            "page_obj": SimpleLazyObject(rows),
+            "extra": extra,
+            "filtered": any(values.get(n) for n in ("q", "status")),
             "count": count,
         },
     )
@@ -157,68 +145,24 @@ def request_detail(request, reference):
 def _render_detail(request, ticket, reply_form, cc_form, status=200):
     settings_obj = SupportSettings.current()
     is_requester = ticket.requester_id == request.user.pk
-    can_reopen = services.can_reopen(ticket, settings_obj=settings_obj)
-    fragments = _request_fragments(request, ticket, can_reopen=can_reopen)
     can_change_cc = permissions.can_change_cc(request.user, ticket)
     survey = _open_survey(ticket) if is_requester and ticket.status == "solved" else None
     if not cc_form.is_bound and is_requester and ticket.is_active:
-        cc_form = CCForm(initial={"cc": "\n".join(fragments["cc"])})
-    # Forms are built only for what the page shows; an empty one is rendered once per language
-    # and limits, and read from the cache after that.
-    reply_fields = ""
-    if ticket.status != "closed":
-        reply_fields = render_piece(
-            "components/form_fields.html",
-            lambda: {"form": reply_form or ReplyForm(settings_obj=settings_obj)},
-            variant=None if reply_form else f"reply:{settings_obj.max_attachments}:{settings_obj.max_attachment_mb}",
-        )
-    cc_fields = ""
-    if can_change_cc and ticket.is_active:
-        cc_fields = render_piece(
-            "components/form_fields.html",
-            lambda: {"form": cc_form},
-            variant=None
-            if cc_form.is_bound
-            else "cc:" + hashlib.sha256("|".join(fragments["cc"]).encode()).hexdigest(),
-        )
+        cc_form = CCForm(initial={"cc": "\n".join(services.cc_addresses(ticket))})
     context = {
         "ticket": ticket,
-        "fragments": fragments,
-        "reply_fields": reply_fields,
-        "cc_fields": cc_fields,
-        "can_reopen": can_reopen,
+        # The conversation and history are kept per version of the request (the template's
+        # fragment cache); the page's rows are read only when they are rendered.
+        "request_version": selectors.request_version(ticket),
+        "conversation": SimpleLazyObject(lambda: selectors.request_page(ticket)),
+        "reply_form": reply_form or ReplyForm(settings_obj=settings_obj) if ticket.status != "closed" else None,
+        "cc_form": cc_form if can_change_cc and ticket.is_active else None,
+        "can_reopen": services.can_reopen(ticket, settings_obj=settings_obj),
         "is_requester": is_requester,
         "survey": survey,
-        "survey_fields": render_piece("components/form_fields.html", {"form": SurveyForm(settings_obj=settings_obj)})
-        if survey and not survey.answered_at
-        else "",
-        "can_change_cc": can_change_cc,
+        "survey_form": SurveyForm(settings_obj=settings_obj) if survey and not survey.answered_at else None,
     }
-    # The body is rendered by Jinja2 (several times faster on this busy page), the shell from its frame.
-    body = render_fragment(request, "tickets/request_detail_body.html", context)
-    return render_in_shell(request, title=f"{ticket.reference} {ticket.subject}", body=body, status=status)
-
-
-def _request_fragments(request, ticket, *, can_reopen: bool) -> dict:
-    """The conversation and status history, rendered once per version of the request.
-
-    The key holds everything that changes them (the request's last change, its message count
-    and due time, whether it can still be reopened) and the reader's language and time zone; a
-    reply, a status change or the end of the reopening window starts a new key, so nothing needs
-    deleting.
-    """
-    key = f"{selectors.request_fragments_key(ticket)}:{int(can_reopen)}"
-    fragments = cache.get(key)
-    if fragments is None:
-        context = {"ticket": ticket, "page": selectors.request_page(ticket), "can_reopen": can_reopen}
-        fragments = {
-            # Rendered templates are safe strings, and stay so through the cache.
-            "conversation": render_to_string("tickets/_request_conversation.html", context, request),
-            "history": render_to_string("tickets/_request_history.html", context, request),
-            "cc": services.cc_addresses(ticket),
-        }
-        cache.set(key, fragments, FRAGMENT_SECONDS)
-    return fragments
+    return render(request, "tickets/request_detail.html", context, status=status)
 
 
 @login_required

@@ -8,8 +8,6 @@ from wagtail.models import Locale, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-ROUTE_CACHE_SECONDS = 600
-
 
 class HomePage(Page):
     """Root page of a site. One per site and locale; everything public hangs below it."""
@@ -50,26 +48,13 @@ class HomePage(Page):
     def _route_by_url_path(self, request, path_components):
         """Find the page by its stored address instead of one query per path segment.
 
-        The found page is cached under the content generation, which any publish, unpublish, move
-        or delete renews, so a cached page is always the live one. Pages whose type routes by
-        itself (a routable page) are left to Wagtail's usual walk.
+        Pages whose type routes by itself (a routable page) are left to Wagtail's usual walk.
         """
         if path_components:
-            from django.core.cache import cache
-
-            from themes.brand import current_generation
-
             url_path = self.url_path + "/".join(path_components) + "/"
-            key = f"route:{current_generation()}:{self.pk}:{url_path}"
-            specific = cache.get(key)
-            if specific is None:
-                page = Page.objects.filter(url_path=url_path, path__startswith=self.path).first()
-                specific = page.specific if page is not None else None
-                if specific is not None and type(specific).route is Page.route:
-                    cache.set(key, specific, ROUTE_CACHE_SECONDS)
-                else:
-                    specific = None
-            if specific is not None:
+            page = Page.objects.filter(url_path=url_path, path__startswith=self.path).first()
+            specific = page.specific if page is not None else None
+            if specific is not None and type(specific).route is Page.route:
                 if not specific.live:
                     raise Http404
                 return RouteResult(specific)

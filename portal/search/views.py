@@ -16,10 +16,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
+from portal.cache_versions import SEARCH, versions
+
 from . import analysis, service
 from .access import reader_tokens
 from .backends.base import Query
-from .backends.database import GENERATION_KEY
 from .documents import Kind
 from .forms import ANY_LANGUAGE, CONTROL, KIND_CHOICES, KIND_LABELS, SearchForm, SuggestForm, clean_query
 from .models import SearchEntry, SearchLog
@@ -248,7 +249,7 @@ def suggest(request):
             kind=form.cleaned_data["kind"] or DEFAULT_SUGGEST_KINDS,
             site_id=_site_id(request),
         )
-        generation = cache.get(GENERATION_KEY, 0)
+        generation = versions(SEARCH)
         fingerprint = hashlib.sha256(
             repr(
                 (generation, analysis.normalise_query(query_text), query.language, query.kind, tokens, query.site_id)

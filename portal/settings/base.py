@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.table_block",
     "wagtail.contrib.simple_translation",
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Anonymous pages marked public are kept whole from here in (portal/page_cache.py).
+    "portal.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -96,8 +99,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Innermost: a page served from the cache passes through every middleware above, as a rendered one does.
-    "themes.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -122,13 +123,6 @@ TEMPLATES = [
             ],
         },
     },
-    # Jinja2 renders only the fragments repeated many times per page (portal/jinja2.py).
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {"environment": "portal.jinja2.environment"},
-    },
 ]
 
 # The embedded default is a SQLite file next to the code; DATABASE_URL selects anything else.
@@ -139,16 +133,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The same backend, with health checks only for connections idle a while (portal/db/postgresql).
-    DATABASES["default"]["ENGINE"] = "portal.db.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-# Django's and allauth's backends, reading the signed-in person from the cache (portal/accounts/backends.py).
+# Django's backend (staff in the admin) and allauth's (e-mail and password on the portal).
 AUTHENTICATION_BACKENDS = [
-    "portal.accounts.backends.ModelBackend",
-    "portal.accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -182,6 +173,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 # The admin signs in through allauth too (portal/urls.py); Wagtail's own password forms are off.
 WAGTAILADMIN_LOGIN_URL = "admin_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -230,9 +222,21 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The site's header and footer as each language, brand and section shows them: keyed by every value
-# they show, so never stale, and kept by each process for itself (a shared cache would cost a round
-# trip on every page to save less than a millisecond of rendering).
+# How long HTTP caches in front (Varnish, a CDN) may keep an anonymous page; Wagtail purges its
+# pages from them on publish (WAGTAILFRONTENDCACHE, see README "Caching").
+PORTAL_SHARED_CACHE_SECONDS = int(os.environ.get("PORTAL_SHARED_CACHE_SECONDS", "300"))
+# PORTAL_FRONTEND_CACHE_URL: the address Varnish (or any cache that takes PURGE requests) listens
+# on; Wagtail sends it a PURGE for each page published, unpublished, moved or restricted.
+if os.environ.get("PORTAL_FRONTEND_CACHE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["PORTAL_FRONTEND_CACHE_URL"],
+        }
+    }
+# Template fragments ({% cache %}): each is keyed by the versions and values it shows, so it is
+# never stale, and each process keeps its own (a shared cache would cost a round trip per fragment
+# to save less than a millisecond of rendering).
 FRAGMENT_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "template-fragments",

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, env_bool
+from .base import ALLOWED_HOSTS, REDIS_URL, SECRET_KEY, env_bool
 
 DEBUG = False
 
@@ -13,6 +13,12 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set to a random value of at least 50 characters.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the host names the portal answers to.")
+# Cached pages and fragments are kept under named versions (portal.cache_versions); a change made
+# through one worker must reach every other at once, so they all need the same cache.
+if not REDIS_URL:
+    raise ImproperlyConfigured(
+        "REDIS_URL must name the Redis server every worker shares (e.g. redis://127.0.0.1:6379/0)."
+    )
 
 # The dummy gateway approves whatever it is told: production takes card payments only through
 # a real gateway configured in PORTAL_PAYMENT_VARIANTS.

@@ -110,3 +110,10 @@ def test_a_customer_sent_away_from_the_admin_lands_in_their_area_not_a_loop(clie
     assert response.redirect_chain[-1][0] == "/me/"
     assert response.status_code == HTTPStatus.OK
     assert "permission to access the admin" in response.content.decode()
+
+
+def test_wagtails_page_sign_in_hands_over_to_allauth_and_takes_no_password(client):
+    person = UserFactory(role="customer", password="a-long-password-1")
+    response = client.post("/_util/login/?next=/help/", {"username": person.email, "password": "a-long-password-1"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/?next=%2Fhelp%2F"
+    assert "_auth_user_id" not in client.session

@@ -85,8 +85,9 @@ def test_bad_feedback_is_refused_and_stores_nothing(client, kb, path, data, stat
     assert not ReviewTask.objects.exists()
 
 
-def test_vote_without_csrf_token_is_refused(kb):
+def test_a_signed_in_vote_without_csrf_token_is_refused(kb):
     browser = Client(enforce_csrf_checks=True)
+    browser.force_login(kb.owner)
     response = browser.post(f"/help/feedback/{kb.public.pk}/", {"helpful": "yes"})
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert not ArticleFeedback.objects.exists()
@@ -156,15 +157,19 @@ def test_follow_needs_sign_in(client, kb):
 
 
 def test_views_are_counted_in_the_cache_and_stored_in_batches(client, kb):
-    client.get(kb.public.url)
+    page = client.get(kb.public.url).content.decode()
+    beacon = f"/help/seen/{kb.public.pk}.gif"
+    assert f'src="{beacon}"' in page  # the page counts its reader, whether it came from a cache or not
+    client.get(beacon)
     with CaptureQueriesContext(connection) as queries:
         for _ in range(3):
-            client.get(kb.public.url)
+            response = client.get(beacon)
+            assert response["Content-Type"] == "image/gif" and "no-store" in response["Cache-Control"]
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
     assert writes == []
     assert services.flush_view_counts() == 4
     assert ArticleDailyViews.objects.get(article=kb.public).views == 4
-    client.get(kb.public.url)
+    client.get(beacon)
     services.flush_view_counts()
     assert ArticleDailyViews.objects.get(article=kb.public).views == 5
     assert services.flush_view_counts() == 0
@@ -214,7 +219,7 @@ def test_knowledge_base_report_totals_the_articles_below_it(client, kb):
     for vote in ("yes", "yes", "no"):
         Client().post(f"/help/feedback/{kb.public.pk}/", {"helpful": vote})
     Client().post(f"/help/feedback/{kb.second.pk}/", {"helpful": "yes"})
-    Client().get(kb.second.url)
+    Client().get(f"/help/seen/{kb.second.pk}.gif")
     client.force_login(kb.owner)
     response = client.get("/admin/reports/knowledge-base-feedback/")
     assert response.status_code == HTTPStatus.OK
@@ -245,3 +250,9 @@ def test_notifying_many_followers_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         services.notify_followers_of_update(article=kb.second, published_by=kb.owner)
     assert Notification.objects.count() == 1 + 8
+
+
+def test_the_view_beacon_counts_only_articles_the_reader_may_see(client, kb):
+    client.get(f"/help/seen/{kb.members_only.pk}.gif")
+    client.get("/help/seen/987654321.gif")
+    assert services.flush_view_counts() == 0

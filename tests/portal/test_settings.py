@@ -9,10 +9,11 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 GOOD_KEY = "k" * 20 + "-production-secret-key-" + "x" * 20
+REDIS = "redis://127.0.0.1:6379/0"
 
 
 def run_check(env_overrides: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"}
     env.update({"DJANGO_SETTINGS_MODULE": "portal.settings.production", **env_overrides})
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args],
@@ -30,6 +31,7 @@ def run_check(env_overrides: dict[str, str], *args: str) -> subprocess.Completed
         ({"DJANGO_ALLOWED_HOSTS": "portal.example.com"}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_SECRET_KEY": "short", "DJANGO_ALLOWED_HOSTS": "portal.example.com"}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_SECRET_KEY": GOOD_KEY}, "DJANGO_ALLOWED_HOSTS"),
+        ({"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "portal.example.com"}, "REDIS_URL"),
     ],
 )
 def test_production_refuses_to_start_without_secrets(env, complaint):
@@ -41,7 +43,7 @@ def test_production_refuses_to_start_without_secrets(env, complaint):
 
 def test_production_deploy_check_is_clean_with_secrets():
     result = run_check(
-        {"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "portal.example.com"},
+        {"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "portal.example.com", "REDIS_URL": REDIS},
         "--deploy",
         "--fail-level",
         "WARNING",

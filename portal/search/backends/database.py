@@ -18,6 +18,8 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from portal.cache_versions import SEARCH, bump
+
 from .. import analysis
 from ..access import EVERYONE
 from ..models import SearchEntry, SearchGrant
@@ -26,7 +28,6 @@ from .base import Backend, FacetValue, Hit, Query, Results
 FTS_TABLE = "portal_search_fts"
 ENTRY_TABLE = SearchEntry._meta.db_table
 GRANT_TABLE = SearchGrant._meta.db_table
-GENERATION_KEY = "search:generation"
 FACETS = ("kind", "product", "language")
 #: On PostgreSQL, the most title matches and the most text matches ranked for one search.
 MATCH_WINDOW = 1000
@@ -89,7 +90,7 @@ class DatabaseBackend(Backend):
                 batch_size=500,
             )
             if not entries:
-                self._bump_generation()
+                bump(SEARCH)
                 return
             if not all(entry.pk for entry in entries):  # backends that do not return ids
                 by_key = dict(SearchEntry.objects.filter(key__in=[e.key for e in entries]).values_list("key", "pk"))
@@ -123,7 +124,7 @@ class DatabaseBackend(Backend):
                             f"SELECT id, title_terms, body_terms FROM {ENTRY_TABLE} WHERE id IN ({placeholders})",
                             chunk,
                         )
-        self._bump_generation()
+        bump(SEARCH)
 
     def _delete(self, entries) -> None:
         ids = list(entries.values_list("pk", flat=True))
@@ -146,7 +147,7 @@ class DatabaseBackend(Backend):
         # Every source re-indexed got new rows; what is left at or below the mark is stale.
         with transaction.atomic():
             self._delete(SearchEntry.objects.filter(pk__lte=self._rebuild_from))
-        self._bump_generation()
+        bump(SEARCH)
 
     def clear(self) -> None:
         with transaction.atomic():
@@ -155,13 +156,7 @@ class DatabaseBackend(Backend):
             if not _postgres():
                 with connection.cursor() as cursor:
                     cursor.execute(f"DELETE FROM {FTS_TABLE}")
-        self._bump_generation()
-
-    def _bump_generation(self) -> None:
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 1, None)
+        bump(SEARCH)
 
     # --- Reading ---------------------------------------------------------------------------
 

@@ -1,0 +1,58 @@
+"""Named cache versions: one number per kind of content, shared by every worker.
+
+A cached value that shows some content is stored under a key holding the current version of that
+content (``versions(CONTENT, BRAND)``). Changing the content bumps its version, so every worker's
+next read misses and renders afresh; old entries simply expire. The numbers live in the default
+cache, which production requires to be shared (Redis, ``REDIS_URL``): a bump made by one worker is
+seen by all on their next request. Development keeps them in the process's memory.
+
+A version starts at the current time in nanoseconds, so a number evicted from the cache comes back
+larger than any used in a key before (unless it was bumped more often than once a nanosecond).
+"""
+
+import time
+
+from django.core.cache import cache
+
+#: Wagtail pages and what they show: publish, unpublish, move, delete, view restrictions, sites,
+#: shared text snippets.
+CONTENT = "content"
+#: A site's branding settings (name, colours, logo, footer links).
+BRAND = "brand"
+#: The forum's pages: topics, posts, categories and who moderates them.
+COMMUNITY = "community"
+#: The search index: any entry written or removed.
+SEARCH = "search"
+
+NAMES = (CONTENT, BRAND, COMMUNITY, SEARCH)
+
+
+def _key(name: str) -> str:
+    if name not in NAMES:
+        raise ValueError(f"Unknown cache version {name!r}; known: {', '.join(NAMES)}")
+    return f"version:{name}"
+
+
+def _start() -> int:
+    return time.time_ns()
+
+
+def versions(*names: str) -> str:
+    """The current versions of `names`, joined for use in a cache key (one cache read)."""
+    keys = [_key(name) for name in names]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, _start(), None)
+            found[key] = cache.get(key, _start())
+    return ".".join(str(found[key]) for key in keys)
+
+
+def bump(*names: str) -> None:
+    """Start a new version of each of `names`: what was cached under the old one is not read again."""
+    for name in names:
+        key = _key(name)
+        try:
+            cache.incr(key)
+        except ValueError:  # never read yet, or evicted
+            cache.add(key, _start(), None)

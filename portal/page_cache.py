@@ -1,0 +1,104 @@
+"""Whole pages for anonymous readers: headers for HTTP caches in front, and one cache in the app.
+
+A page every anonymous reader sees alike (no CSRF token, no session, no messages) is marked by its
+view with `cache_publicly`: `Cache-Control: public, max-age=0, s-maxage=…` and
+`Vary: Cookie, Accept-Language`, so Varnish or a CDN may keep it (see README, "Caching") while
+browsers ask again each time. Wagtail's pages are marked by a hook (portal.wagtail_hooks).
+
+`PageCacheMiddleware` is the same boundary inside the app, for sites without a cache in front:
+it keeps a marked response whole (status, body and every header the inner middleware set) in the
+shared cache and answers the next anonymous reader of the same address and language from it.
+Entries are keyed by the cache versions the address shows (portal.cache_versions), so a publish,
+an unpublish, a move, a new view restriction or a new post is seen on the next request by every
+worker. Django's own cache middleware keys pages on the raw Cookie and Accept-Language headers,
+which differ between visitors; this one keys them on the language the reader gets, as the Varnish
+configuration in the README does.
+
+A response that sets a cookie is never stored: a page that needed a CSRF token or a session is
+not the same for everyone.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from .cache_versions import BRAND, COMMUNITY, CONTENT, SEARCH, versions
+
+#: How long the app keeps a page (a new version makes it unreachable sooner).
+APP_SECONDS = 600
+
+
+def shared_seconds() -> int:
+    """How long HTTP caches in front may keep a page before asking again (they are purged on
+    publish, unpublish and moves of Wagtail pages; other pages simply age out)."""
+    return settings.PORTAL_SHARED_CACHE_SECONDS
+
+
+def eligible(request) -> bool:
+    """A GET or HEAD from a visitor without a session or pending messages."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def cache_publicly(request, response, *, shared: int | None = None):
+    """Mark `response` as the same for every anonymous reader of this address and language."""
+    if eligible(request) and response.status_code == 200 and not response.cookies:
+        patch_cache_control(response, public=True, max_age=0, s_maxage=shared_seconds() if shared is None else shared)
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    return response
+
+
+def _is_public(response) -> bool:
+    directives = {part.strip().split("=")[0].lower() for part in response.get("Cache-Control", "").split(",")}
+    return "public" in directives
+
+
+def _versions_shown(path: str) -> tuple[str, ...]:
+    """The kinds of content a page at `path` shows (every page shows the brand and its footer's pages)."""
+    if path == "/":
+        return (CONTENT, BRAND, COMMUNITY)
+    if path.startswith("/community/"):
+        return (COMMUNITY, CONTENT, BRAND)
+    if path.startswith("/search/"):
+        return (SEARCH, CONTENT, BRAND)
+    return (CONTENT, BRAND)
+
+
+def page_key(request) -> str:
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    language = translation.get_language()
+    return f"page:{versions(*_versions_shown(request.path))}:{request.get_host()}:{language}:{address}"
+
+
+class PageCacheMiddleware:
+    """Serves and stores anonymous pages marked public; see the module's docstring.
+
+    It comes after the session and language middleware (the key needs the reader's language) and
+    before everything else, so a stored response already carries the headers the inner middleware
+    add and the outer ones add theirs to both alike.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not eligible(request):
+            return self.get_response(request)
+        key = page_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            stored["X-Page-Cache"] = "hit"
+            return stored
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.streaming and not response.cookies and _is_public(response):
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            cache.set(key, response, APP_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response

@@ -1,0 +1,58 @@
+"""Named cache versions: a change made through one worker is seen by every other on its next read."""
+
+import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+
+from portal import cache_versions
+from portal.cache_versions import BRAND, COMMUNITY, CONTENT, bump, versions
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def test_bumping_one_name_leaves_the_others():
+    before = {name: versions(name) for name in (CONTENT, BRAND, COMMUNITY)}
+    bump(COMMUNITY)
+    assert versions(COMMUNITY) != before[COMMUNITY]
+    assert versions(CONTENT) == before[CONTENT] and versions(BRAND) == before[BRAND]
+    assert versions(CONTENT, COMMUNITY) == f"{before[CONTENT]}.{versions(COMMUNITY)}"
+
+
+def test_an_unknown_name_is_refused():
+    with pytest.raises(ValueError, match="Unknown cache version"):
+        versions("brands")
+
+
+def test_a_version_lost_from_the_cache_comes_back_larger(settings):
+    from django.core.cache import cache
+
+    bump(CONTENT)
+    bump(CONTENT)
+    used = int(versions(CONTENT))
+    cache.delete("version:content")
+    assert int(versions(CONTENT)) > used
+
+
+@pytest.fixture
+def two_workers(settings):
+    """Two cache clients on one Redis database, as two gunicorn workers have."""
+    config = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REDIS_URL}
+    try:
+        first = RedisCache(REDIS_URL, {})
+        first.set("ping", 1)
+    except Exception as exc:  # pragma: no cover - the machine starts Redis
+        pytest.skip(f"Redis is not running: {exc}")
+    first.clear()
+    settings.CACHES = {**settings.CACHES, "default": config}
+    yield caches["default"], RedisCache(REDIS_URL, {})
+    caches["default"].clear()
+
+
+def test_a_bump_in_one_worker_is_read_by_the_other_at_once(two_workers, monkeypatch):
+    this_worker, other_worker = two_workers
+    seen_before = versions(CONTENT)
+    # The other worker bumps through its own client.
+    monkeypatch.setattr(cache_versions, "cache", other_worker)
+    bump(CONTENT)
+    monkeypatch.setattr(cache_versions, "cache", this_worker)
+    assert versions(CONTENT) != seen_before
