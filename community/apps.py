@@ -37,13 +37,10 @@ class CommunityConfig(AppConfig):
         post_save.connect(tag_renamed, sender=Tag, weak=False, dispatch_uid="community_tag_renamed")
 
         from portal.membership.points import register_reasons
-        from tickets.selectors import CUSTOMER_PANEL_SECTIONS
+        from tickets.signals import customer_panel
 
         from .choices import PointsReason
-
-        register_reasons(PointsReason)
-
         from .selectors import desk_section
 
-        if desk_section not in CUSTOMER_PANEL_SECTIONS:
-            CUSTOMER_PANEL_SECTIONS.append(desk_section)
+        register_reasons(PointsReason)
+        customer_panel.connect(desk_section, dispatch_uid="community_desk_section")

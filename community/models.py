@@ -448,25 +448,6 @@ class WatchedWord(models.Model):
         return self.word
 
 
-class SuggestionOpened(models.Model):
-    """A suggestion opened while composing a topic. Without a topic after it: a question answered."""
-
-    session_key = models.CharField(max_length=40, db_index=True)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    query = models.CharField(max_length=200)
-    title = models.CharField(max_length=255)
-    url = models.CharField(max_length=500)
-    kind = models.CharField(max_length=20)
-    opened_at = models.DateTimeField(default=timezone.now)
-    posted_topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-
-    class Meta:
-        ordering = ["-opened_at"]
-
-    def __str__(self) -> str:
-        return self.title
-
-
 @register_setting(icon="group")
 class CommunitySettings(BaseGenericSetting):
     """Rules of the forum that admins tune without a deploy."""

@@ -387,7 +387,7 @@ def moderation_queue(user):
     return queryset
 
 
-def desk_section(person):
+def desk_section(sender=None, *, person, **kwargs):
     """What the support desk shows of a customer's community life (registered in apps.py)."""
     from tickets.selectors import PanelSection
 

@@ -4,6 +4,10 @@ from django.dispatch import Signal
 
 from portal.cache_versions import COMMUNITY, bump
 
+#: Sent after commit with `topic` and `session_key`: a topic was started from the new-topic form,
+#: so the suggestions that session opened did not answer it.
+topic_started = Signal()
+
 #: Sent after commit with `topic_ids`: topics whose text, visibility or place changed.
 topics_changed = Signal()
 

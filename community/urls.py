@@ -7,7 +7,6 @@ app_name = "community"
 urlpatterns = [
     path("", views.community_home, name="home"),
     path("new/", views.new_topic, name="new"),
-    path("opened/", views.opened_suggestion, name="opened"),
     path("leaderboard/", views.leaderboard, name="leaderboard"),
     path("images/<slug:token>/<str:name>", views.image, name="image"),
     path("c/<slug:slug>/", views.category_detail, name="category"),

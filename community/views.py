@@ -12,7 +12,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from portal import suggestions
 from portal.beacons import seen_response
 from portal.cache_versions import COMMUNITY, versions
 from portal.jsonld import json_ld
@@ -647,9 +646,3 @@ def leaderboard(request):
         "community/leaderboard.html",
         {"rows": selectors.leaderboard(period), "period": period, "periods": selectors.PERIODS},
     )
-
-
-@require_GET
-def opened_suggestion(request):
-    """A suggestion opened from the new-topic form: record it, then go there (our own pages only)."""
-    return suggestions.follow(request, area="community", record=services.record_suggestion_opened)

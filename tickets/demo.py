@@ -198,3 +198,12 @@ def _seed_requests(*, agent, customer, problem, question, billing) -> None:
         description="We are planning an upgrade.", impact=Impact.QUESTION, fields={"product": "Router AX3"},
         now=ago(hours=1),
     )  # fmt: skip
+
+
+def give_plans_their_policy() -> None:
+    """The fastest policy serves the members of the demo's top plan (after the plans exist)."""
+    from portal.membership.models import Plan
+
+    fast = SLAPolicy.objects.filter(is_active=True).order_by("first_reply_minutes").first()
+    if fast is not None:
+        fast.plans.add(*Plan.objects.filter(code="business"))

@@ -266,6 +266,13 @@ class SLAPolicy(models.Model):
     members_only = models.BooleanField(
         _("only for members"), default=False, help_text=_("Applies only when the customer has an active subscription.")
     )
+    plans = models.ManyToManyField(
+        "membership.Plan",
+        verbose_name=_("for members of these plans"),
+        blank=True,
+        related_name="+",
+        help_text=_("Requests from members of these plans get this policy, whatever the conditions above."),
+    )
     first_reply_minutes = models.PositiveIntegerField(
         _("first reply within (minutes)"), validators=[MinValueValidator(1)]
     )
@@ -284,6 +291,7 @@ class SLAPolicy(models.Model):
                 FieldPanel("request_type"),
                 FieldPanel("organisation"),
                 FieldPanel("members_only"),
+                FieldPanel("plans"),
             ],
             heading=_("Applies when"),
         ),
@@ -692,27 +700,6 @@ class SLAAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.kind} {self.target}"
-
-
-class Deflection(models.Model):
-    """A suggestion opened from the request form. Not followed by filing = a question answered without us."""
-
-    session_key = models.CharField(max_length=40, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    query = models.CharField(max_length=200)
-    title = models.CharField(max_length=255)
-    url = models.CharField(max_length=500)
-    kind = models.CharField(max_length=20)
-    opened_at = models.DateTimeField(default=timezone.now)
-    filed_ticket = models.ForeignKey(Ticket, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-
-    class Meta:
-        ordering = ["-opened_at"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class EmailDirection(models.TextChoices):

@@ -241,17 +241,21 @@ def desk_page(ticket: Ticket, *, now: datetime | None = None) -> dict:
     }
 
 
-#: Other apps add what they know about a customer to the desk's panel without support importing
-#: them: each is called with the person and returns a `PanelSection` or None.
-CUSTOMER_PANEL_SECTIONS: list = []
-
-
 @dataclass(frozen=True)
 class PanelSection:
     title: str
     lines: tuple[str, ...]
     link_label: str = ""
     link_url: str = ""
+
+
+def _panel_sections(person) -> list[PanelSection]:
+    """What other apps know about the customer, from the receivers of `customer_panel` (support
+    never imports them)."""
+    from .signals import customer_panel
+
+    answers = customer_panel.send(sender=Ticket, person=person)
+    return [section for _receiver, section in answers if isinstance(section, PanelSection)]
 
 
 def satisfaction_history(customer) -> list:
@@ -278,7 +282,7 @@ def customer_panel(ticket: Ticket) -> dict:
         "entitlement": support_entitlement(requester),
         "satisfaction": satisfaction_history(requester),
         "this_rating": SatisfactionSurvey.objects.filter(ticket=ticket, answered_at__isnull=False).first(),
-        "sections": [section for section in (provider(requester) for provider in CUSTOMER_PANEL_SECTIONS) if section],
+        "sections": _panel_sections(requester),
     }
 
 

@@ -25,7 +25,6 @@ from .models import (
     AgentStatus,
     Attachment,
     CCInvitation,
-    Deflection,
     EmailDirection,
     Message,
     Queue,
@@ -39,6 +38,7 @@ from .models import (
     TicketEvent,
 )
 from .querysets import cc_cache_key
+from .signals import request_filed
 
 SEQUENCE_NAME = "support-request"
 
@@ -59,10 +59,10 @@ def derive_priority(impact: str, *, minimum: str = "") -> str:
 
 
 def entitled_policy(entitlement) -> SLAPolicy | None:
-    """The SLA policy the customer's plan gives them, when it has one and it is active."""
-    if not entitlement.sla_policy_id:
+    """The active SLA policy support keeps for the customer's plan, when there is one."""
+    if not entitlement.plan_id:
         return None
-    return SLAPolicy.objects.filter(pk=entitlement.sla_policy_id, is_active=True).first()
+    return SLAPolicy.objects.filter(plans__pk=entitlement.plan_id, is_active=True).order_by("order", "pk").first()
 
 
 def choose_policy(
@@ -272,8 +272,7 @@ def open_ticket(
             ticket.assignee = assignee
             Ticket.objects.filter(pk=ticket.pk).update(assignee=assignee)
             _event(ticket, EventKind.ASSIGNEE, new=assignee.get_full_name() or assignee.email, at=now)
-    if session_key:
-        Deflection.objects.filter(session_key=session_key, filed_ticket__isnull=True).update(filed_ticket=ticket)
+    transaction.on_commit(lambda: request_filed.send(sender=Ticket, ticket=ticket, session_key=session_key))
     refresh_sla(ticket, now=now)
     if channel == Channel.EMAIL and inbound_message_id:
         TicketEmail.objects.create(ticket=ticket, message_id=inbound_message_id, direction=EmailDirection.IN)
@@ -498,18 +497,6 @@ def accept_cc_invitations(*, user, email: str) -> int:
     if invitations:
         _forget_cc([user.pk])
     return len(invitations)
-
-
-@transaction.atomic
-def record_deflection(*, session_key: str, user, query: str, title: str, url: str, kind: str) -> None:
-    Deflection.objects.create(
-        session_key=session_key,
-        user=user if getattr(user, "is_authenticated", False) else None,
-        query=query[:200],
-        title=title[:255],
-        url=url[:500],
-        kind=kind[:20],
-    )
 
 
 # --- Agents ----------------------------------------------------------------------------------

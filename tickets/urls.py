@@ -7,7 +7,6 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.support_home, name="home"),
     path("new/", views.new_request, name="new"),
-    path("opened/", views.opened_suggestion, name="opened"),
     path("inbound/", views.inbound_email, name="inbound"),
     path("requests/", views.request_list, name="list"),
     path("requests/<str:reference>/", views.request_detail, name="detail"),

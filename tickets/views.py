@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Site
 
 from knowledge_base.selectors import product_names
-from portal import suggestions
 
 from . import permissions, satisfaction, selectors, services
 from .forms import CCForm, NewRequestForm, ReasonForm, ReplyForm, RequestListForm, SurveyForm
@@ -243,12 +242,6 @@ def download_attachment(request, reference, pk):
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-@require_GET
-def opened_suggestion(request):
-    """A suggestion opened from the request form: record it, then go there (only to our own pages)."""
-    return suggestions.follow(request, area="support", record=services.record_deflection)
 
 
 @csrf_exempt  # mail services post raw messages with a shared secret, not a session

@@ -235,6 +235,9 @@ def seed_demo() -> tuple[list[Site], list[User], str]:
 
     seed_community()
     seed_membership(password=password)
+    from tickets.demo import give_plans_their_policy
+
+    give_plans_their_policy()
     # Demo content is written in bulk; index all of it in one go rather than page by page.
     from portal.search import service
 

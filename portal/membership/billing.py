@@ -50,7 +50,7 @@ from .models import (
     Subscription,
     SubscriptionEvent,
 )
-from .subscriptions import can_manage
+from .permissions import can_manage
 
 logger = logging.getLogger(__name__)
 

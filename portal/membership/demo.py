@@ -17,9 +17,6 @@ def seed_plans() -> None:
 
     if Plan.objects.exists():
         return
-    from tickets.models import SLAPolicy
-
-    fast = SLAPolicy.objects.filter(is_active=True).order_by("first_reply_minutes").first()
     Plan.objects.create(
         name="Basic", code="basic", price=Decimal("0.00"), currency="RSD", billing_period=BillingPeriod.YEAR
     )
@@ -38,7 +35,6 @@ def seed_plans() -> None:
         price=Decimal("2900.00"),
         currency="RSD",
         billing_period=BillingPeriod.MONTH,
-        sla_policy=fast,
         support_priority=SupportPriority.HIGH,
         tier=Tier.objects.filter(code="gold").first(),
     )

@@ -22,14 +22,15 @@ def is_member(user) -> bool:
 class SupportEntitlement:
     """What a person's membership gives them when they file a support request.
 
-    Support asks for this when a request is filed: the plan's SLA policy wins over the policy
-    conditions, and its priority is the lowest the request gets.
+    Support asks for this when a request is filed: the SLA policy support keeps for the plan wins
+    over the policies' conditions, and the plan's priority is the lowest the request gets.
+    Membership knows nothing of SLA policies; support links its policies to plans.
     """
 
     is_member: bool
+    plan_id: int | None = None
     plan_code: str = ""
     minimum_priority: str = ""
-    sla_policy_id: int | None = None
 
 
 def current_subscription(user):
@@ -53,5 +54,5 @@ def support_entitlement(user) -> SupportEntitlement:
     if plan is None:
         return SupportEntitlement(is_member=True)
     return SupportEntitlement(
-        is_member=True, plan_code=plan.code, minimum_priority=plan.support_priority, sla_policy_id=plan.sla_policy_id
+        is_member=True, plan_id=plan.pk, plan_code=plan.code, minimum_priority=plan.support_priority
     )

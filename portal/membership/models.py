@@ -59,15 +59,6 @@ class Plan(models.Model):
     billing_period = models.CharField(
         _("billing period"), max_length=10, choices=BillingPeriod.choices, default=BillingPeriod.YEAR
     )
-    sla_policy = models.ForeignKey(
-        "tickets.SLAPolicy",
-        verbose_name=_("SLA policy"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("Support requests of members on this plan get this policy."),
-    )
     support_priority = models.CharField(
         _("support priority"), max_length=10, choices=SupportPriority.choices, default="", blank=True
     )
@@ -82,7 +73,6 @@ class Plan(models.Model):
         FieldPanel("price"),
         FieldPanel("currency"),
         FieldPanel("billing_period"),
-        FieldPanel("sla_policy"),
         FieldPanel("support_priority"),
         FieldPanel("tier"),
         FieldPanel("is_active"),

@@ -16,6 +16,7 @@ from portal.notifications.services import notify
 
 from .choices import SubscriptionStatus
 from .models import MembershipSettings, RenewalReminder, Subscription, SubscriptionEvent
+from .permissions import can_manage
 
 EXPIRING_SOON = timedelta(days=30)
 STATUS_LABELS = {
@@ -53,12 +54,6 @@ def state(subscription: Subscription, *, now: datetime | None = None) -> str:
     if subscription.ends_at - now <= EXPIRING_SOON:
         return "expiring"
     return "active"
-
-
-def can_manage(user, subscription: Subscription) -> bool:
-    if subscription.holder_id:
-        return subscription.holder_id == user.pk
-    return bool(user.is_organisation_admin and user.organisation_id == subscription.organisation_id)
 
 
 def for_member(user, *, now: datetime | None = None) -> list[Shown]:

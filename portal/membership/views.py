@@ -1,13 +1,11 @@
 """The member's benefits page (/me/benefits/): tier, progress, points, and redeeming benefits."""
 
 import logging
-import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,11 +14,12 @@ from django.views.decorators.http import require_POST
 from payments import PaymentError, RedirectNeeded
 
 from . import benefits as catalogue
-from . import billing
+from . import billing, permissions
 from . import points as ledger
 from . import subscriptions as plans
 from .choices import InvoiceStatus, OrderStatus, PayBy
-from .models import Benefit, Invoice, Order, Plan, Redemption, Subscription
+from .forms import AutoRenewForm, PlaceOrderForm, PlanForm
+from .models import Benefit, Invoice, Plan, Redemption
 
 logger = logging.getLogger(__name__)
 
@@ -85,27 +84,16 @@ def subscriptions(request):
     )
 
 
-def _managed_subscription(request, pk) -> Subscription:
-    subscription = get_object_or_404(Subscription.objects.select_related("plan", "organisation"), pk=pk)
-    if not plans.can_manage(request.user, subscription):
-        raise Http404
-    return subscription
-
-
-PLAN_CODE = re.compile(r"[-a-zA-Z0-9_]{1,30}")
-
-
 @never_cache
 @login_required
 def change(request, pk):
     """Confirm a renewal, upgrade or downgrade: what it costs and gives, then how to pay."""
-    subscription = _managed_subscription(request, pk)
-    data = request.POST if request.method == "POST" else request.GET
-    code = data.get("plan") or (subscription.plan.code if subscription.plan else "")
-    plan = Plan.objects.filter(code=code).first() if PLAN_CODE.fullmatch(code) else None
+    subscription = permissions.access_subscription(request.user, pk)
+    choice = PlanForm(request.POST if request.method == "POST" else request.GET, current=subscription.plan)
+    plan = choice.cleaned_data["plan"] if choice.is_valid() else None
     context = {"subscription": subscription, "plan": plan, "methods": _payment_methods()}
     if plan is None:
-        context["error"] = _("There is no such plan. Choose one from your subscriptions page.")
+        context["error"] = choice.errors["plan"][0]
         return render(request, "membership/change.html", context, status=400)
     try:
         offer = billing.quote(subscription, plan)
@@ -115,13 +103,15 @@ def change(request, pk):
     context["quote"] = offer
     if request.method != "POST":
         return render(request, "membership/change.html", context)
+    placing = PlaceOrderForm(request.POST)
+    placing.is_valid()  # every field is optional; the service says what is wrong with the values
     try:
         order = billing.place_order(
             subscription=subscription,
             plan=plan,
             user=request.user,
-            pay_by=request.POST.get("pay_by", ""),
-            seen_amount=billing.parse_amount(request.POST.get("amount", "")),
+            pay_by=placing.cleaned_data.get("pay_by", ""),
+            seen_amount=placing.cleaned_data.get("amount"),
             ip=request.META.get("REMOTE_ADDR"),
         )
     except billing.BillingError as error:
@@ -144,13 +134,6 @@ def _payment_methods():
     return methods
 
 
-def _order_for(request, pk) -> Order:
-    order = get_object_or_404(Order.objects.select_related("subscription", "plan"), pk=pk)
-    if not plans.can_manage(request.user, order.subscription):
-        raise Http404
-    return order
-
-
 @never_cache
 @login_required
 def pay(request, pk):
@@ -160,7 +143,7 @@ def pay(request, pk):
     which switches a bank-transfer order to card and starts the payment); the gateway's own form
     posts back here.
     """
-    order = _order_for(request, pk)
+    order = permissions.access_order(request.user, pk)
     if order.status != OrderStatus.PENDING:
         return redirect("membership:order", order.pk)
     if request.method == "POST":
@@ -190,7 +173,7 @@ def pay(request, pk):
 @never_cache
 @login_required
 def order(request, pk):
-    order = _order_for(request, pk)
+    order = permissions.access_order(request.user, pk)
     invoice = Invoice.objects.filter(order=order).first()
     return render(
         request,
@@ -210,13 +193,7 @@ def order(request, pk):
 @login_required
 def invoice(request, number):
     """The printable invoice: the buyer (or their organisation's admins) and billing staff only."""
-    invoice = get_object_or_404(
-        Invoice.objects.select_related("order__subscription", "order__plan"), number=number[:20]
-    )
-    if not (
-        plans.can_manage(request.user, invoice.order.subscription) or request.user.has_perm("membership.view_invoice")
-    ):
-        raise Http404
+    invoice = permissions.access_invoice(request.user, number)
     bank = billing.MembershipSettings.load()
     return render(
         request,
@@ -234,10 +211,12 @@ def invoice(request, number):
 @login_required
 @require_POST
 def auto_renew(request, pk):
-    subscription = get_object_or_404(Subscription, pk=pk)
-    if not plans.can_manage(request.user, subscription):
-        raise Http404
-    turn_on = request.POST.get("on") == "1"
+    subscription = permissions.access_subscription(request.user, pk)
+    form = AutoRenewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether the membership renews."))
+        return redirect("membership:subscriptions")
+    turn_on = form.cleaned_data["on"]
     try:
         plans.set_auto_renew(subscription=subscription, user=request.user, on=turn_on)
     except plans.SubscriptionError as error:

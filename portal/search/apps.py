@@ -8,4 +8,4 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import signals, suggestions  # noqa: F401 (their receivers connect on import)

@@ -7,6 +7,7 @@ tokens (see `access.reader_tokens`). The matching itself is SQLite FTS5 or Postg
 search over pre-analysed terms (see `analysis.py` and `backends/database.py`).
 """
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
@@ -74,3 +75,38 @@ class SearchLog(models.Model):
 
     def __str__(self) -> str:
         return self.query
+
+
+class SuggestionOpened(models.Model):
+    """A suggestion opened while someone wrote a support request or a community topic.
+
+    When the same session then files the request or posts the topic, `followed_up` names it; a
+    suggestion opened and not followed up is a question answered by self-service (deflection).
+    """
+
+    class Area(models.TextChoices):
+        SUPPORT = "support", _("support request")
+        COMMUNITY = "community", _("community topic")
+
+    area = models.CharField(_("written"), max_length=20, choices=Area.choices, db_index=True)
+    session_key = models.CharField(max_length=40, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    query = models.CharField(_("typed"), max_length=200)
+    title = models.CharField(_("title"), max_length=255)
+    url = models.CharField(max_length=500)
+    kind = models.CharField(max_length=20)
+    opened_at = models.DateTimeField(default=timezone.now, db_index=True)
+    followed_up = models.CharField(
+        _("filed afterwards"), max_length=40, blank=True, help_text=_("The request's reference or the topic's number.")
+    )
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("suggestion opened")
+        verbose_name_plural = _("suggestions opened")
+
+    def __str__(self) -> str:
+        return self.title

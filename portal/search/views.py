@@ -14,16 +14,18 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
 from portal.cache_versions import SEARCH, versions
 
 from . import analysis, service
+from . import suggestions as opened_suggestions
 from .access import reader_tokens
 from .backends.base import Query
 from .documents import Kind
 from .forms import ANY_LANGUAGE, CONTROL, KIND_CHOICES, KIND_LABELS, SearchForm, SuggestForm, clean_query
-from .models import SearchEntry, SearchLog
+from .models import SearchEntry, SearchLog, SuggestionOpened
 
 RESULTS_PER_PAGE = 10
 SUGGESTION_LIMIT = 6
@@ -266,3 +268,11 @@ def suggest(request):
     response = JsonResponse({"query": query_text, "results": suggestions})
     response["Cache-Control"] = "private, max-age=60"
     return response
+
+
+@require_GET
+def suggestion_opened(request, area: str):
+    """A suggestion opened from the request form or the new-topic form: record it, then go there."""
+    if area not in SuggestionOpened.Area.values:
+        raise Http404
+    return opened_suggestions.follow(request, area=area)

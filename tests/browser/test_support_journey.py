@@ -25,8 +25,9 @@ def sign_in(page, base, email, *, admin=False):
 
 def test_file_answer_reply_solve(browser, live_site, screenshot):
     from knowledge_base.models import HelpIndexPage, KnowledgeBasePage, SectionPage
+    from portal.search.models import SuggestionOpened
     from tests.knowledge_base.conftest import add_article, publish
-    from tickets.models import Deflection, Ticket
+    from tickets.models import Ticket
 
     help_index = HelpIndexPage.objects.get()
     kb = KnowledgeBasePage(title="Router AX3", slug="router-ax3")
@@ -61,7 +62,7 @@ def test_file_answer_reply_solve(browser, live_site, screenshot):
     screenshot(page, "support-request-filed-360")
     ticket = Ticket.objects.get()
     assert ticket.assignee == agent
-    assert not Deflection.objects.exists()  # the suggestion was shown, not opened
+    assert not SuggestionOpened.objects.exists()  # the suggestion was shown, not opened
 
     staff = browser.new_context(viewport={"width": 1280, "height": 900})
     desk = staff.new_page()

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from community import services
 from community.choices import PostState
-from community.models import Category, Post, SuggestionOpened, Topic
+from community.models import Category, Post, Topic
 from portal.membership.models import Subscription
+from portal.search.models import SuggestionOpened
 from tests.factories import PASSWORD, UserFactory
 
 from .conftest import committed, forget_limits, trusted
@@ -355,15 +356,19 @@ def test_profiles_show_reputation_badges_and_posts_and_the_leaderboard_ranks(cli
     assert client.get("/community/u/nobody-here/").status_code == 404
 
 
-def test_an_opened_suggestion_is_recorded_and_linked_to_the_topic_posted_after(client, site, questions, asker):
+def test_an_opened_suggestion_is_recorded_and_linked_to_the_topic_posted_after(
+    client, site, questions, asker, django_capture_on_commit_callbacks
+):
     client = signed_in(client, asker)
     response = client.get(
-        "/community/opened/", {"to": "/help/", "q": "wifi", "title": "Wi-Fi guide", "kind": "article"}
+        "/search/opened/community/", {"to": "/help/", "q": "wifi", "title": "Wi-Fi guide", "kind": "article"}
     )
     assert response.status_code == 302 and response["Location"] == "/help/"
-    assert client.get("/community/opened/", {"to": "https://evil.example/"}).status_code == 400
-    client.post("/community/new/", {"category": questions.pk, "title": "Posting anyway", "body": "Still stuck"})
-    assert SuggestionOpened.objects.get().posted_topic == Topic.objects.get(title="Posting anyway")
+    assert client.get("/search/opened/community/", {"to": "https://evil.example/"}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/community/new/", {"category": questions.pk, "title": "Posting anyway", "body": "Still stuck"})
+    opened = SuggestionOpened.objects.get()
+    assert (opened.area, opened.followed_up) == ("community", f"#{Topic.objects.get(title='Posting anyway').pk}")
 
 
 # --- Hostile input -----------------------------------------------------------------------------

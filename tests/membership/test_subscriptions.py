@@ -40,17 +40,16 @@ def gold_policy(calendar):
 
 @pytest.fixture
 def gold(gold_policy):
-    return Plan.objects.create(
-        name="Gold",
-        code="gold",
-        price=Decimal("199.00"),
-        currency="EUR",
-        sla_policy=gold_policy,
-        support_priority=Priority.HIGH,
+    plan = Plan.objects.create(
+        name="Gold", code="gold", price=Decimal("199.00"), currency="EUR", support_priority=Priority.HIGH
     )
+    gold_policy.plans.add(plan)  # support links its policies to plans
+    return plan
 
 
-def test_a_plan_gives_its_sla_policy_and_minimum_priority_to_new_requests(customer, request_type, policy, gold):
+def test_a_plan_gives_its_sla_policy_and_minimum_priority_to_new_requests(
+    customer, request_type, policy, gold, gold_policy
+):
     subscribe(holder=customer, plan=gold)
     entitlement = support_entitlement(type(customer).objects.get(pk=customer.pk))
     assert (entitlement.plan_code, entitlement.minimum_priority) == ("gold", Priority.HIGH)
@@ -61,7 +60,7 @@ def test_a_plan_gives_its_sla_policy_and_minimum_priority_to_new_requests(custom
         description="x",
         impact=Impact.QUESTION,
     )
-    assert ticket.sla_policy == gold.sla_policy and ticket.priority == Priority.HIGH
+    assert ticket.sla_policy == gold_policy and ticket.priority == Priority.HIGH
     # Without a plan, the policy conditions decide as before.
     other = services.open_ticket(
         requester=UserFactory(), request_type=request_type, subject="Slow", description="x", impact=Impact.QUESTION

@@ -172,10 +172,10 @@ def test_every_admin_address_answers_odd_values_without_an_error(client, world):
         ("customer", "/support/requests/?q=²"),
         ("customer", "/support/requests/SR-²/"),
         ("agent", "/admin/support/?q=²"),
-        ("customer", "/community/opened/?q=%00"),
-        ("customer", "/support/opened/?q=%00"),
-        (None, "/community/opened/?q=%00"),
-        (None, "/support/opened/?q=%00"),
+        ("customer", "/search/opened/community/?q=%00"),
+        ("customer", "/search/opened/support/?q=%00"),
+        (None, "/search/opened/community/?q=%00"),
+        (None, "/search/opened/support/?q=%00"),
     ],
 )
 def test_the_addresses_the_probe_broke(client, world, who, path):
@@ -200,7 +200,7 @@ def test_the_dummy_gateways_static_callback_answers_with_a_reason(client, world)
 
 
 def test_nul_in_the_suggestion_analytics_is_refused_with_a_reason(client, world):
-    for path in ("/support/opened/?to=/help/&q=%00", "/community/opened/?to=/help/&q=%00"):
+    for path in ("/search/opened/support/?to=/help/&q=%00", "/search/opened/community/?to=/help/&q=%00"):
         response = client.get(path)
         assert response.status_code == HTTPStatus.BAD_REQUEST, path
         assert "Null characters are not allowed" in response.content.decode()

@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.search.models import SuggestionOpened
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 from tickets import services
 from tickets.choices import Impact, Status
-from tickets.models import Attachment, Deflection, Message, SupportSettings, Ticket
+from tickets.models import Attachment, Message, SupportSettings, Ticket
 
 from .conftest import PNG, png
 
@@ -21,6 +22,7 @@ from .conftest import PNG, png
 def forget_cached():
     for alias in ("default", "template_fragments"):
         caches[alias].clear()
+
 
 pytestmark = pytest.mark.django_db
 
@@ -338,21 +340,29 @@ def test_detail_query_count_is_constant(site, client, customer, make_ticket, age
         client.get(ticket.get_absolute_url())
 
 
-def test_opening_a_suggestion_is_recorded_and_filing_marks_it(site, customer_client, request_type, policy):
-    response = customer_client.get(reverse("tickets:opened") + "?to=/help/wifi/&q=wifi&title=Fix+Wi-Fi&kind=article")
+def test_opening_a_suggestion_is_recorded_and_filing_marks_it(
+    site, customer_client, request_type, policy, django_capture_on_commit_callbacks
+):
+    opened_url = reverse("search:opened", args=["support"])
+    response = customer_client.get(opened_url + "?to=/help/wifi/&q=wifi&title=Fix+Wi-Fi&kind=article")
     assert response.status_code == HTTPStatus.FOUND and response["Location"] == "/help/wifi/"
-    deflection = Deflection.objects.get()
-    assert deflection.title == "Fix Wi-Fi" and deflection.filed_ticket is None
-    customer_client.post(reverse("tickets:new"), new_request_data(request_type))
-    deflection.refresh_from_db()
-    assert deflection.filed_ticket == Ticket.objects.get()
+    opened = SuggestionOpened.objects.get()
+    assert (opened.area, opened.title, opened.followed_up) == ("support", "Fix Wi-Fi", "")
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_client.post(reverse("tickets:new"), new_request_data(request_type))
+    opened.refresh_from_db()
+    assert opened.followed_up == Ticket.objects.get().reference and opened.followed_up_at is not None
+
+
+def test_a_suggestion_for_an_unknown_form_is_not_found(site, client):
+    assert client.get("/search/opened/elsewhere/", {"to": "/help/"}).status_code == HTTPStatus.NOT_FOUND
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
 def test_suggestion_redirects_stay_on_the_site(site, client, target):
-    response = client.get(reverse("tickets:opened"), {"to": target})
+    response = client.get(reverse("search:opened", args=["support"]), {"to": target})
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert not Deflection.objects.exists()
+    assert not SuggestionOpened.objects.exists()
 
 
 def test_only_the_requester_changes_who_is_kept_informed(site, client, customer, make_ticket):
@@ -440,11 +450,9 @@ def test_filing_is_throttled_and_says_so(site, customer_client, customer, reques
     assert Ticket.objects.count() == 3 and len(mailoutbox) == sent
 
 
-@pytest.mark.parametrize("path", ["/support/opened/", "/community/opened/"])
+@pytest.mark.parametrize("path", ["/search/opened/support/", "/search/opened/community/"])
 def test_anonymous_suggestion_clicks_make_no_session_and_are_throttled(client, site, path):
-    from community.models import SuggestionOpened
-
-    table = Deflection if path.startswith("/support/") else SuggestionOpened
+    table = SuggestionOpened
     for _click in range(40):
         response = client.get(path, {"to": "/help/", "q": "wifi", "title": "Wi-Fi", "kind": "article"})
         assert response.status_code == HTTPStatus.FOUND and response["Location"] == "/help/"

@@ -1,0 +1,38 @@
+"""What members send: the plan they choose, how they pay and what they saw; renewal on or off."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .billing import parse_amount
+from .models import Plan
+
+
+class PlanForm(forms.Form):
+    """The plan asked for on the confirmation page (the current one when none is named)."""
+
+    plan = forms.RegexField(regex=r"^[-a-zA-Z0-9_]{1,30}$", required=False, max_length=30)
+
+    def __init__(self, data=None, *, current: Plan | None = None):
+        super().__init__(data)
+        self.current = current
+
+    def clean_plan(self) -> Plan:
+        code = self.cleaned_data.get("plan") or (self.current.code if self.current else "")
+        plan = Plan.objects.filter(code=code).first() if code else None
+        if plan is None:
+            raise forms.ValidationError(_("There is no such plan. Choose one from your subscriptions page."))
+        return plan
+
+
+class PlaceOrderForm(forms.Form):
+    """How the member pays, and the amount they were shown (an order is placed only for it)."""
+
+    pay_by = forms.CharField(required=False, max_length=20)
+    amount = forms.CharField(required=False, max_length=40)
+
+    def clean_amount(self):
+        return parse_amount(self.cleaned_data.get("amount", ""))
+
+
+class AutoRenewForm(forms.Form):
+    on = forms.TypedChoiceField(choices=(("1", "on"), ("0", "off")), coerce=lambda value: value == "1")
