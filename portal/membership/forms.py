@@ -1,24 +1,29 @@
 """What members send: the plan they choose, how they pay and what they saw; renewal on or off."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .billing import parse_amount
 from .models import Plan
 
+PLAN_CODE = re.compile(r"[-a-zA-Z0-9_]{1,30}")
+
 
 class PlanForm(forms.Form):
     """The plan asked for on the confirmation page (the current one when none is named)."""
 
-    plan = forms.RegexField(regex=r"^[-a-zA-Z0-9_]{1,30}$", required=False, max_length=30)
+    # Any value is read as text; what is not a plan's code is "no such plan", whatever its shape.
+    plan = forms.Field(required=False)
 
     def __init__(self, data=None, *, current: Plan | None = None):
         super().__init__(data)
         self.current = current
 
     def clean_plan(self) -> Plan:
-        code = self.cleaned_data.get("plan") or (self.current.code if self.current else "")
-        plan = Plan.objects.filter(code=code).first() if code else None
+        code = str(self.cleaned_data.get("plan") or "") or (self.current.code if self.current else "")
+        plan = Plan.objects.filter(code=code).first() if PLAN_CODE.fullmatch(code) else None
         if plan is None:
             raise forms.ValidationError(_("There is no such plan. Choose one from your subscriptions page."))
         return plan

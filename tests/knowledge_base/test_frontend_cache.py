@@ -4,8 +4,8 @@ A small HTTP server stands in for Varnish and records the PURGE requests Wagtail
 """
 
 import threading
-from urllib.parse import urlsplit
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
 from wagtail.models import PageViewRestriction
