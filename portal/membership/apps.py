@@ -13,7 +13,7 @@ class MembershipConfig(AppConfig):
         from .models import Payment
 
         def payment_status_changed(sender, instance, **kwargs):
-            from .billing import payment_changed
+            from .services.billing import payment_changed
 
             payment_changed(instance)
 

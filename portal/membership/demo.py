@@ -5,10 +5,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import billing, ips
-from .benefits import import_codes
+from . import ips
 from .choices import BillingPeriod, PayBy, RedeemBy, SubscriptionStatus, SupportPriority
 from .models import Benefit, MembershipSettings, Plan, Subscription, Tier
+from .services import billing
+from .services.benefits import import_codes
 
 
 def seed_plans() -> None:

@@ -5,8 +5,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .billing import parse_amount
 from .models import Plan
+from .services.billing import parse_amount
 
 PLAN_CODE = re.compile(r"[-a-zA-Z0-9_]{1,30}")
 

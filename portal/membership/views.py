@@ -13,13 +13,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from payments import PaymentError, RedirectNeeded
 
-from . import benefits as catalogue
-from . import billing, permissions
+from . import permissions
 from . import points as ledger
-from . import subscriptions as plans
 from .choices import InvoiceStatus, OrderStatus, PayBy
 from .forms import AutoRenewForm, PlaceOrderForm, PlanForm
 from .models import Benefit, Invoice, Plan, Redemption
+from .services import benefits as catalogue
+from .services import billing
+from .services import subscriptions as plans
 
 logger = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import billing
-from .benefits import import_codes
 from .choices import OrderStatus
 from .models import Benefit, Order, Plan, Subscription, SubscriptionEvent, Tier
+from .services import billing
+from .services.benefits import import_codes
 
 
 class SubscriptionViewSet(SnippetViewSet):

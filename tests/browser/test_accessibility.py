@@ -123,8 +123,9 @@ def build_member_pages(user) -> list[str]:
 
     from django.utils import timezone
 
-    from portal.membership import billing, ips
+    from portal.membership import ips
     from portal.membership.models import MembershipSettings, Plan, Subscription
+    from portal.membership.services import billing
 
     rules = MembershipSettings.load()
     rules.bank_account, rules.payee_name = ips.account_with_control("160", "12345"), "Northwind d.o.o."

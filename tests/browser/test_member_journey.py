@@ -17,10 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_renew_see_invoice_points_and_tier_then_redeem(browser, live_site, screenshot):
-    from portal.membership import benefits as catalogue
     from portal.membership import ips
     from portal.membership.choices import RedeemBy
     from portal.membership.models import Benefit, MembershipSettings, Plan, Subscription, Tier
+    from portal.membership.services import benefits as catalogue
 
     rules = MembershipSettings.load()
     rules.bank_account, rules.payee_name, rules.points_per_100 = (

@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from portal.membership import benefits as catalogue
 from portal.membership import points as ledger
 from portal.membership.choices import RedeemBy
 from portal.membership.models import Benefit, BenefitCode, Redemption, Tier
+from portal.membership.services import benefits as catalogue
 from tests.conftest import ensure_baseline
 from tests.factories import UserFactory
 

@@ -12,7 +12,7 @@ from django.test import TestCase
 from django.utils import timezone
 from payments import PaymentStatus, RedirectNeeded
 
-from portal.membership import billing, ips
+from portal.membership import ips
 from portal.membership import points as ledger
 from portal.membership.choices import BillingPeriod, InvoiceStatus, OrderKind, OrderStatus, PayBy, SubscriptionStatus
 from portal.membership.models import (
@@ -26,6 +26,7 @@ from portal.membership.models import (
     Subscription,
     SubscriptionEvent,
 )
+from portal.membership.services import billing
 from tests.conftest import ensure_baseline
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -460,7 +461,7 @@ def test_cancelled_subscriptions_are_not_renewed_here(plans, member):
 
 
 def test_automatic_renewal_issues_the_invoice_with_the_reminder_once(plans, member):
-    from portal.membership import subscriptions
+    from portal.membership.services import subscriptions
     from portal.notifications.models import Notification
 
     small = plans[0]

@@ -191,7 +191,7 @@ def test_turning_renewal_off_is_in_the_audit_trail(customer_client, subscription
 
 
 def test_the_subscriptions_and_orders_pages_ask_the_same_queries_for_one_or_many_orders(client, customer, plans):
-    from portal.membership import billing
+    from portal.membership.services import billing
 
     admin = UserFactory(role="admin")
     subscription = Subscription.objects.create(

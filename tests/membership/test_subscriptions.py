@@ -8,9 +8,9 @@ import pytest
 from django.test import TestCase
 from django.utils import timezone
 
-from portal.membership import subscriptions
 from portal.membership.entitlements import support_entitlement
 from portal.membership.models import MembershipSettings, Plan, RenewalReminder, Subscription
+from portal.membership.services import subscriptions
 from portal.notifications.models import Notification
 from tests.factories import OrganisationFactory, UserFactory
 from tickets import services

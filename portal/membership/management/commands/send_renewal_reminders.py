@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from portal.membership.subscriptions import send_reminders
+from portal.membership.services.subscriptions import send_reminders
 
 
 class Command(BaseCommand):

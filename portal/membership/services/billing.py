@@ -36,10 +36,10 @@ from payments import PaymentStatus
 
 from portal.notifications.services import notify
 
-from . import ips
-from . import points as ledger
-from .choices import BillingPeriod, InvoiceStatus, OrderKind, OrderStatus, PayBy, PointsReason, SubscriptionStatus
-from .models import (
+from .. import ips
+from .. import points as ledger
+from ..choices import BillingPeriod, InvoiceStatus, OrderKind, OrderStatus, PayBy, PointsReason, SubscriptionStatus
+from ..models import (
     BankTransfer,
     Invoice,
     InvoiceSequence,
@@ -50,7 +50,7 @@ from .models import (
     Subscription,
     SubscriptionEvent,
 )
-from .permissions import can_manage
+from ..permissions import can_manage
 
 logger = logging.getLogger(__name__)
 

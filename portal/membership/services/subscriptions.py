@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from portal.notifications.services import notify
 
-from .choices import SubscriptionStatus
-from .models import MembershipSettings, RenewalReminder, Subscription, SubscriptionEvent
-from .permissions import can_manage
+from ..choices import SubscriptionStatus
+from ..models import MembershipSettings, RenewalReminder, Subscription, SubscriptionEvent
+from ..permissions import can_manage
 
 EXPIRING_SOON = timedelta(days=30)
 STATUS_LABELS = {

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import points as ledger
-from .choices import RedeemBy
-from .models import Benefit, BenefitCode, Redemption, Tier
+from .. import points as ledger
+from ..choices import RedeemBy
+from ..models import Benefit, BenefitCode, Redemption, Tier
 
 YEAR = timedelta(days=365)
 
