@@ -39,13 +39,21 @@ def _start() -> int:
 
 def versions(*names: str) -> str:
     """The current versions of `names`, joined for use in a cache key (one cache read)."""
-    keys = [_key(name) for name in names]
-    found = cache.get_many(keys)
-    for key in keys:
+    joined, _values = versions_with(names, ())
+    return joined
+
+
+def versions_with(names, keys) -> tuple[str, dict]:
+    """The current versions of `names` (joined) and the cached values of `keys`, in one cache read:
+    for values stored beside the versions they were made under (the page cache)."""
+    version_keys = [_key(name) for name in names]
+    found = cache.get_many([*version_keys, *keys])
+    for key in version_keys:
         if key not in found:
             cache.add(key, _start(), None)
             found[key] = cache.get(key, _start())
-    return ".".join(str(found[key]) for key in keys)
+    joined = ".".join(str(found[key]) for key in version_keys)
+    return joined, {key: found[key] for key in keys if key in found}
 
 
 def bump(*names: str) -> None:

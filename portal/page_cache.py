@@ -8,9 +8,10 @@ browsers ask again each time. Wagtail's pages are marked by a hook (portal.wagta
 `PageCacheMiddleware` is the same boundary inside the app, for sites without a cache in front:
 it keeps a marked response whole (status, body and every header the inner middleware set) in the
 shared cache and answers the next anonymous reader of the same address and language from it.
-Entries are keyed by the cache versions the address shows (portal.cache_versions), so a publish,
-an unpublish, a move, a new view restriction or a new post is seen on the next request by every
-worker. Django's own cache middleware keys pages on the raw Cookie and Accept-Language headers,
+Each entry is stored beside the cache versions the address shows (portal.cache_versions) and is
+served only while they are current, so a publish, an unpublish, a move, a new view restriction or
+a new post is seen on the next request by every worker. The versions and the entry are read in
+one round trip to the cache. Django's own cache middleware keys pages on the raw Cookie and Accept-Language headers,
 which differ between visitors; this one keys them on the language the reader gets, as the Varnish
 configuration in the README does.
 
@@ -25,7 +26,7 @@ from django.core.cache import cache
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .cache_versions import BRAND, COMMUNITY, CONTENT, SEARCH, versions
+from .cache_versions import BRAND, COMMUNITY, CONTENT, SEARCH, versions_with
 
 #: How long the app keeps a page (a new version makes it unreachable sooner).
 APP_SECONDS = 600
@@ -72,8 +73,7 @@ def _versions_shown(path: str) -> tuple[str, ...]:
 
 def page_key(request) -> str:
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    language = translation.get_language()
-    return f"page:{versions(*_versions_shown(request.path))}:{request.get_host()}:{language}:{address}"
+    return f"page:{request.get_host()}:{translation.get_language()}:{address}"
 
 
 class PageCacheMiddleware:
@@ -91,14 +91,17 @@ class PageCacheMiddleware:
         if not eligible(request):
             return self.get_response(request)
         key = page_key(request)
-        stored = cache.get(key)
-        if stored is not None:
-            stored["X-Page-Cache"] = "hit"
-            return stored
+        current, found = versions_with(_versions_shown(request.path), [key])
+        stored = found.get(key)
+        if stored is not None and stored["versions"] == current:
+            response = stored["response"]
+            response["X-Page-Cache"] = "hit"
+            return response
         response = self.get_response(request)
         if response.status_code == 200 and not response.streaming and not response.cookies and _is_public(response):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            cache.set(key, response, APP_SECONDS)
+            # Stored under the versions read before rendering: a change made meanwhile makes it stale.
+            cache.set(key, {"versions": current, "response": response}, APP_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
