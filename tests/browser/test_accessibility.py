@@ -217,11 +217,13 @@ def test_sign_in_and_language_switch_work_without_javascript(browser, live_site)
     page.locator("form.form button[type=submit]").click()
     page.wait_for_url("**/me/")
 
-    page.select_option("#language-select", "sl")
-    page.locator(".language-switch button").click()
-    page.wait_for_load_state()
+    page.locator(".language-switch a[lang=sl]").click()
+    page.wait_for_url("**/me/")
     assert page.locator("html").get_attribute("lang") == "sl"
     assert page.get_by_role("link", name="Moj račun").count() == 1
+    # Followed from the person's own page, the link also saved the choice to their profile.
+    user.refresh_from_db()
+    assert user.locale == "sl"
     context.close()
 
 
