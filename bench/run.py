@@ -143,12 +143,12 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def run_wrk(path: str, cookie: str | None) -> tuple[float, float, float]:
+def run_wrk(path: str, cookie: str | None, *, port: int = PORT) -> tuple[float, float, float]:
     headers = ["-H", "X-Forwarded-Proto: https"]
     if cookie:
         headers += ["-H", f"Cookie: sessionid={cookie}"]
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", *headers, f"http://{HOST}:{PORT}{path}"],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", *headers, f"http://{HOST}:{port}{path}"],
         check=True,
         capture_output=True,
         text=True,
