@@ -68,3 +68,19 @@ def test_messages_after_an_action_are_shown_once(client, site, question, helper)
     after = client.post(f"/community/t/{question.pk}/watch/", {"level": "watching"}, follow=True).content.decode()
     assert "Your notification setting is saved." in after
     assert "Your notification setting is saved." not in client.get(question.get_absolute_url()).content.decode()
+
+
+def test_the_view_beacon_counts_topics_the_reader_may_see_and_no_others(client, site, question, members_only):
+    from community.models import Topic
+    from community.services import VIEW_FLUSH_EVERY
+
+    lounge = Topic.objects.create(category=members_only, author=question.author, title="Members only", slug="m")
+    page = client.get(question.get_absolute_url()).content.decode()
+    beacon = f"/community/t/{question.pk}/seen.gif"
+    assert f'src="{beacon}"' in page
+    for _ in range(VIEW_FLUSH_EVERY):
+        response = client.get(beacon)
+        assert response["Content-Type"] == "image/gif" and "no-store" in response["Cache-Control"]
+        client.get(f"/community/t/{lounge.pk}/seen.gif")  # a visitor may not read it: not counted
+    assert Topic.objects.get(pk=question.pk).view_count == VIEW_FLUSH_EVERY
+    assert Topic.objects.get(pk=lounge.pk).view_count == 0
