@@ -168,6 +168,13 @@ def run_wrk(path: str, cookie: str | None, *, port: int = PORT) -> tuple[float, 
 def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
+    measure_portal(ONLY)
+
+
+def measure_portal(only: list[str]) -> dict[str, tuple[float, float, float]]:
+    """Serve the portal, measure the pages whose label contains one of `only` (all when empty),
+    print a row per page as it goes and return {label: (req/s, p50 ms, p99 ms)}."""
+    results = {}
     env = environment()
     database = env["DATABASE_URL"].split("://", 1)[0]
     print(f"Preparing ({database}, demo content + bench customers)…", flush=True)
@@ -189,19 +196,20 @@ def main() -> None:
         print(f"{'page':<32}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'bare':>10}{'vs bare':>10}")
         bare_path = PAGES[0][1]
         for label, path, signed_in in PAGES[1:]:
-            if ONLY and not any(word in label for word in ONLY):
+            if only and not any(word in label for word in only):
                 continue
             # The bare view is measured right before each page: the machine's speed drifts over a
             # run (other tenants, CPU frequency), and a ratio to a figure from minutes earlier drifts with it.
             bare_rps, *_ = run_wrk(bare_path, None)
             path = path.format(conversation=f"/support/requests/{reference}/", topic=topic)
             session = {True: cookie, False: None, UNCACHED: "no-such-session"}[signed_in]
-            rps, p50, p99 = run_wrk(path, session)
+            rps, p50, p99 = results[label] = run_wrk(path, session)
             figures = f"{rps:>10.0f}{p50:>10.1f}{p99:>10.1f}{bare_rps:>10.0f}{rps / bare_rps:>10.2f}"
             print(f"{label:<32}{figures}", flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+    return results
 
 
 if __name__ == "__main__":

@@ -1,21 +1,10 @@
 """200 content pages under the root, with the words the portal's benchmark searches for."""
 
+import json
+
+from peer_seed import text
 from wagtail.models import Page, Site
 from wagtail_peer.models import ContentPage
-
-WORDS = [
-    "router",
-    "wifi",
-    "password",
-    "network",
-    "internet",
-    "connection",
-    "firmware",
-    "reset",
-    "cable",
-    "light",
-    "help",
-]
 
 
 def seed() -> str:
@@ -26,7 +15,7 @@ def seed() -> str:
         Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "127.0.0.1", "root_page": home})
         Site.objects.exclude(root_page=home).delete()
     for n in range(200 - home.get_children().count()):
-        words = " ".join(WORDS[(n + i) % len(WORDS)] for i in range(60))
+        words = text(n, 60)
         home.add_child(
             instance=ContentPage(
                 title=f"No internet connection {n}",
@@ -38,4 +27,4 @@ def seed() -> str:
     from django.core.management import call_command
 
     call_command("update_index", verbosity=0)
-    return home.get_children().first().specific.url
+    return json.dumps({"content_page": home.get_children().first().specific.url})
