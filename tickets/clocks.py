@@ -91,6 +91,9 @@ class Promise:
     due_at: datetime | None
     time_zone: str
     business_hours: bool
+    #: "reply" or "resolution" when that promise is already broken (the page apologises instead of
+    #: showing a time in the past), "" when none is.
+    late: str = ""
 
 
 def customer_promise(ticket, clocks: list[Clock]) -> Promise:
@@ -103,13 +106,18 @@ def customer_promise(ticket, clocks: list[Clock]) -> Promise:
     running = {clock.target: clock for clock in clocks if clock.stopped_at is None}
     if any(clock.measurement.state == sla.ClockState.PAUSED for clock in running.values()):
         return Promise("paused", None, zone, business)
-    for target, kind in (
-        (SLATarget.NEXT_REPLY, "reply"),
-        (SLATarget.FIRST_REPLY, "reply"),
-        (SLATarget.RESOLUTION, "resolution"),
-    ):
+    order = ((SLATarget.NEXT_REPLY, "reply"), (SLATarget.FIRST_REPLY, "reply"), (SLATarget.RESOLUTION, "resolution"))
+    late = next(
+        (
+            kind
+            for target, kind in order
+            if target in running and running[target].measurement.state == sla.ClockState.BREACHED
+        ),
+        "",
+    )
+    for target, kind in order:
         if target in running:
-            return Promise(kind, running[target].measurement.due_at, zone, business)
+            return Promise(kind, running[target].measurement.due_at, zone, business, late)
     return Promise("none", None, zone, business)
 
 

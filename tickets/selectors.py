@@ -121,11 +121,13 @@ def extra_field_values(ticket: Ticket) -> list[tuple[str, object]]:
     ]
 
 
-def request_version(ticket: Ticket) -> str:
-    """The version of a request's conversation and history: a reply, a status change or a new due
-    time starts a new one. The template's fragment cache adds the language and time zone."""
+def request_version(ticket: Ticket, *, now: datetime | None = None) -> str:
+    """The version of a request's conversation and history: a reply, a status change, a new due
+    time or the due time passing starts a new one (the page then apologises for being late). The
+    template's fragment cache adds the language and time zone."""
     due = ticket.sla_due_at and ticket.sla_due_at.timestamp()
-    return f"{ticket.pk}:{ticket.updated_at.timestamp()}:{ticket.message_count}:{due}:{ticket.status}"
+    overdue = ticket.is_active and ticket.sla_due_at is not None and ticket.sla_due_at <= (now or timezone.now())
+    return f"{ticket.pk}:{ticket.updated_at.timestamp()}:{ticket.message_count}:{due}:{ticket.status}:{overdue:d}"
 
 
 @dataclass

@@ -478,3 +478,35 @@ def test_a_solved_request_says_the_same_as_its_reopen_button_before_and_after_th
     page = customer_client.get(ticket.get_absolute_url()).content.decode()
     assert "Reply to start a follow-up request." in page and "Not quite? Reply or reopen it." not in page
     assert reverse("tickets:reopen", args=[ticket.reference]) not in page
+
+
+def test_an_overdue_promise_says_sorry_instead_of_showing_a_past_time(site, customer_client, customer, make_ticket):
+    ticket = make_ticket(customer)
+    page = customer_client.get(ticket.get_absolute_url()).content.decode()
+    assert "Next reply expected by" in page
+    assert "late replying" not in page
+
+    # Filed ten days ago and never answered: the first reply (4 business hours) is long overdue.
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=timezone.now() - timedelta(days=10))
+    ticket.refresh_from_db()
+    services.refresh_sla(ticket)
+    page = customer_client.get(ticket.get_absolute_url()).content.decode()
+    assert "We’re late replying — sorry." in page or "We're late replying — sorry." in page
+    assert "Next reply expected by" not in page
+
+    # Answered now: the reply promise is kept, but solving it (40 business hours) is overdue.
+    agent = UserFactory(role="agent")
+    services.add_agent_reply(ticket=ticket, agent=agent, body="Looking into it.", status=Status.OPEN)
+    page = customer_client.get(ticket.get_absolute_url()).content.decode()
+    assert "This is taking longer than we promised — sorry." in page
+    assert "We aim to solve this by" not in page
+
+
+def test_the_cached_conversation_is_renewed_the_moment_a_promise_falls_due(customer, make_ticket):
+    from tickets.selectors import request_version
+
+    ticket = make_ticket(customer)
+    before = request_version(ticket, now=ticket.sla_due_at - timedelta(seconds=1))
+    after = request_version(ticket, now=ticket.sla_due_at)
+    assert before != after
+    assert request_version(ticket, now=ticket.sla_due_at + timedelta(hours=5)) == after
