@@ -13,6 +13,9 @@ customer_panel = Signal()
 #: Sent after commit with `ticket` and `session_key` (empty when filed by e-mail or an agent):
 #: a request was filed, so the suggestions that session opened did not answer it.
 request_filed = Signal()
+#: Sent with `session_key` when someone opens the form to file a request (insights counts the
+#: sessions that started filing, the denominator of deflection).
+filing_started = Signal()
 
 
 @receiver(email_confirmed, dispatch_uid="tickets.accept_cc_invitations")

@@ -25,6 +25,7 @@ from . import permissions, satisfaction, selectors, services
 from .forms import CCForm, NewRequestForm, ReasonForm, ReplyForm, RequestListForm, SurveyForm
 from .inbound import ingest
 from .models import RequestType, SupportSettings
+from .signals import filing_started
 
 REQUESTS_PER_PAGE = 20
 
@@ -55,6 +56,10 @@ def new_request(request):
         product_choices=product_names(),
         initial=initial,
     )
+    if request.method == "GET":
+        if not request.session.session_key:
+            request.session.save()
+        filing_started.send(sender=RequestType, session_key=request.session.session_key)
     limit = SupportSettings.current().requests_per_hour
     if request.method == "POST" and form.is_valid():
         if not permissions.may_file_now(request.user, per_hour=limit):

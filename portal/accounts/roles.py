@@ -130,6 +130,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.change_ticket",
         "tickets.view_ticket",
         "tickets.change_supportsettings",
+        "insights.view_all_insights",
         "portal_search.view_searchlog",
         "community.moderate_topic",
         "community.view_moderationlogentry",

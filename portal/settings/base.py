@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "portal.home",
     "portal.search",
+    "portal.insights",
     "portal.membership",
     "portal.notifications",
     "knowledge_base",

@@ -1,0 +1,346 @@
+"""Wagtail admin → Insights: the support overview, per-queue and per-agent tables, and the
+requests behind every number. Figures come from metrics.py; nothing is computed here."""
+
+import csv
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Queue
+from tickets.templatetags.tickets_tags import duration
+
+from . import metrics, selectors
+from .forms import InsightsForm
+from .permissions import may_see_insights
+
+#: Rows per page of the requests behind a number.
+PER_PAGE = 50
+
+
+@dataclass
+class Row:
+    """One line of the overview: this period, the one before, and where the number leads."""
+
+    label: str
+    current: object
+    previous: object
+    kind: str = "count"  # "count", "percent" or "seconds"
+    drill: str = ""  # a selectors.DRILLS key, or ""
+    better: str = "up"  # which way is good: "up", "down" or "" (neither)
+
+    @property
+    def change(self) -> str:
+        if not isinstance(self.current, int | float) or not isinstance(self.previous, int | float):
+            return ""
+        if self.kind == "percent":
+            return f"{self.current - self.previous:+.1f} pp"
+        if self.kind == "seconds":
+            return _("%(sign)s%(amount)s") % {
+                "sign": "+" if self.current >= self.previous else "−",
+                "amount": duration(timedelta(seconds=abs(self.current - self.previous))),
+            }
+        return f"{self.current - self.previous:+d}"
+
+    @property
+    def trend(self) -> str:
+        """ "good", "bad" or "" — told in words too, never by colour alone."""
+        if not self.change or self.current == self.previous or not self.better:
+            return ""
+        up = self.current > self.previous
+        return "good" if up == (self.better == "up") else "bad"
+
+    @property
+    def current_display(self) -> str:
+        return self.show(self.current)
+
+    @property
+    def previous_display(self) -> str:
+        return self.show(self.previous)
+
+    def show(self, value) -> str:
+        if value is None:
+            return "–"
+        if self.kind == "percent":
+            return f"{value:.1f} %"
+        if self.kind == "seconds":
+            return duration(timedelta(seconds=value))
+        return str(value)
+
+
+def _figures(period, scope) -> dict:
+    return {
+        "volume": metrics.volume(period, scope),
+        "first": metrics.reply_times(period, "first", scope),
+        "next": metrics.reply_times(period, "next", scope),
+        "resolution": metrics.resolution(period, scope),
+        "sla": metrics.sla_attainment(period, scope),
+        "csat": metrics.csat(period, scope),
+    }
+
+
+def overview_rows(period, scope) -> list[tuple[str, list[Row]]]:
+    now, before = _figures(period, scope), _figures(period.previous(), scope)
+
+    def row(label, section, key, **options):
+        return Row(label, now[section][key], before[section][key], **options)
+
+    def sla(label, target):
+        return Row(label, now["sla"][target]["percent"], before["sla"][target]["percent"], kind="percent")
+
+    return [
+        (
+            _("Volume"),
+            [
+                row(_("Filed"), "volume", "created", drill="created", better=""),
+                row(_("Solved"), "volume", "solved", drill="solved"),
+                row(_("Reopened"), "volume", "reopened", drill="reopened", better="down"),
+                row(_("Open at the end of the period"), "volume", "backlog", drill="backlog", better="down"),
+            ],
+        ),
+        (
+            _("Replies"),
+            [
+                row(
+                    _("First reply, median (business hours)"),
+                    "first",
+                    "business_median",
+                    kind="seconds",
+                    drill="first_reply",
+                    better="down",
+                ),
+                row(
+                    _("First reply, 90th percentile (business hours)"),
+                    "first",
+                    "business_p90",
+                    kind="seconds",
+                    drill="first_reply",
+                    better="down",
+                ),
+                row(
+                    _("First reply, median (calendar)"),
+                    "first",
+                    "median",
+                    kind="seconds",
+                    drill="first_reply",
+                    better="down",
+                ),
+                row(_("Next reply, median (business hours)"), "next", "business_median", kind="seconds", better="down"),
+                row(
+                    _("Next reply, 90th percentile (business hours)"),
+                    "next",
+                    "business_p90",
+                    kind="seconds",
+                    better="down",
+                ),
+            ],
+        ),
+        (
+            _("Resolution"),
+            [
+                row(
+                    _("Resolution, median (business hours)"),
+                    "resolution",
+                    "business_median",
+                    kind="seconds",
+                    drill="solved",
+                    better="down",
+                ),
+                row(
+                    _("Resolution, 90th percentile (business hours)"),
+                    "resolution",
+                    "business_p90",
+                    kind="seconds",
+                    drill="solved",
+                    better="down",
+                ),
+                row(
+                    _("Resolution, median (calendar)"),
+                    "resolution",
+                    "median",
+                    kind="seconds",
+                    drill="solved",
+                    better="down",
+                ),
+                row(_("Reopen rate"), "resolution", "reopen_rate", kind="percent", drill="reopened", better="down"),
+                row(
+                    _("First-contact resolution"),
+                    "resolution",
+                    "first_contact_rate",
+                    kind="percent",
+                    drill="first_contact",
+                ),
+            ],
+        ),
+        (
+            _("Service levels"),
+            [
+                sla(_("First replies on time"), "first_reply"),
+                Row(
+                    _("First replies late"),
+                    now["sla"]["first_reply"]["missed"],
+                    before["sla"]["first_reply"]["missed"],
+                    drill="first_reply_missed",
+                    better="down",
+                ),
+                sla(_("Next replies on time"), "next_reply"),
+                Row(
+                    _("Next replies late"),
+                    now["sla"]["next_reply"]["missed"],
+                    before["sla"]["next_reply"]["missed"],
+                    drill="next_reply_missed",
+                    better="down",
+                ),
+                sla(_("Solved on time"), "resolution"),
+                Row(
+                    _("Solved late"),
+                    now["sla"]["resolution"]["missed"],
+                    before["sla"]["resolution"]["missed"],
+                    drill="resolution_missed",
+                    better="down",
+                ),
+            ],
+        ),
+        (
+            _("Satisfaction"),
+            [
+                row(_("Rated good (CSAT)"), "csat", "percent_good", kind="percent"),
+                row(_("Ratings"), "csat", "rated", better=""),
+                row(_("Rated bad"), "csat", "bad", drill="bad_rating", better="down"),
+                row(_("Surveys answered"), "csat", "response_rate", kind="percent"),
+            ],
+        ),
+    ]
+
+
+def _names(dimension: str, keys) -> dict:
+    keys = [key for key in keys if key is not None]
+    if dimension == "queue":
+        return dict(Queue.objects.filter(pk__in=keys).values_list("pk", "name"))
+    if dimension == "agent":
+        return {
+            person.pk: person.get_full_name() or person.email for person in get_user_model().objects.filter(pk__in=keys)
+        }
+    return {}
+
+
+def table_rows(period, scope, dimension: str) -> list[dict]:
+    figures = metrics.table(period, dimension, scope)
+    names = _names(dimension, figures)
+    rows = [
+        {
+            "key": key,
+            "name": names.get(key) or (_("Unassigned") if key is None else str(key)),
+            "first_reply_display": duration(timedelta(seconds=values["first_reply_business_median"]))
+            if values["first_reply_business_median"] is not None
+            else "–",
+            **values,
+        }
+        for key, values in figures.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["created"], str(row["name"])))
+
+
+def _context(request):
+    if not may_see_insights(request.user):
+        raise PermissionDenied
+    form = InsightsForm(request.GET or None, user=request.user)
+    return form, form.period(), form.scope()
+
+
+def overview(request):
+    form, period, scope = _context(request)
+    sections = overview_rows(period, scope)
+    queues = table_rows(period, scope, "queue")
+    people = table_rows(period, scope, "agent")
+    if request.GET.get("export") == "csv":
+        return _csv(period, sections, queues, people)
+    self_service = metrics.self_service(period)
+    wait = self_service["community_first_reply_median"]
+    self_service["community_first_reply_display"] = duration(timedelta(seconds=wait)) if wait is not None else ""
+    export = request.GET.copy()
+    export["export"] = "csv"
+    filters = request.GET.copy()
+    filters.pop("export", None)
+    return render(
+        request,
+        "insights/admin/overview.html",
+        {
+            "form": form,
+            "period": period,
+            "previous": period.previous(),
+            "sections": sections,
+            "queues": queues,
+            "people": people,
+            "self_service": self_service,
+            "export_query": export.urlencode(),
+            "filters": filters.urlencode(),
+        },
+    )
+
+
+def _csv(period, sections, queues, people) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="insights-{period.first_day}-{period.last_day}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([_("Section"), _("Figure"), _("This period"), _("Previous period")])
+    for heading, rows in sections:
+        for row in rows:
+            writer.writerow([heading, row.label, _raw(row.current), _raw(row.previous)])
+    for heading, rows in ((_("By queue"), queues), (_("By agent"), people)):
+        writer.writerow([])
+        writer.writerow(
+            [
+                heading,
+                _("Filed"),
+                _("Solved"),
+                _("Open"),
+                _("First reply, median (business seconds)"),
+                _("First replies on time %"),
+                _("Rated good %"),
+            ]
+        )
+        for row in rows:
+            writer.writerow(
+                [
+                    row["name"],
+                    row["created"],
+                    row["solved"],
+                    row["backlog"],
+                    _raw(row["first_reply_business_median"]),
+                    _raw(row["first_reply_sla"]),
+                    _raw(row["csat"]),
+                ]
+            )
+    return response
+
+
+def _raw(value) -> str:
+    if value is None:
+        return ""
+    return str(round(value, 1)) if isinstance(value, float) else str(value)
+
+
+def requests_behind(request, metric: str):
+    form, period, scope = _context(request)
+    if metric not in selectors.DRILLS:
+        raise Http404
+    page = Paginator(selectors.requests_behind(metric, period, scope), PER_PAGE).get_page(request.GET.get("p"))
+    filters = request.GET.copy()
+    filters.pop("p", None)
+    return render(
+        request,
+        "insights/admin/requests.html",
+        {
+            "form": form,
+            "period": period,
+            "title": selectors.DRILLS[metric],
+            "page": page,
+            "filters": filters.urlencode(),
+        },
+    )

@@ -1,0 +1,385 @@
+"""Support and self-service metrics: pure functions over querysets, aggregated in SQL.
+
+Every function takes a `Period` and, where it measures requests, a `Scope` (the slice: queue,
+agent, type, product, channel, priority, organisation, plan). Each returns plain numbers, so a
+dashboard, a CSV export, an e-mail and a test read the same figures. Durations are seconds.
+Definitions are in facts.py and in the README's "Insights" section; merged requests are not
+measured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Aggregate, Count, F, FloatField, Min, Q, QuerySet, Sum
+
+from .models import ReopenFacts, ReplyFacts, RequestFacts, SLAOutcome
+
+#: Backlog age buckets: (label key, upper bound in days; None = no bound).
+AGE_BUCKETS = [("under_1_day", 1), ("1_3_days", 3), ("3_7_days", 7), ("7_30_days", 30), ("over_30_days", None)]
+DEFLECTION_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in the portal's time zone, made of whole days."""
+
+    first_day: date
+    last_day: date
+    time_zone: str = field(default_factory=lambda: settings.TIME_ZONE)
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first_day, time(), ZoneInfo(self.time_zone))
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last_day + timedelta(days=1), time(), ZoneInfo(self.time_zone))
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        return replace(
+            self, first_day=self.first_day - timedelta(days=self.days), last_day=self.first_day - timedelta(days=1)
+        )
+
+    def contains(self, prefix: str) -> Q:
+        return Q(**{f"{prefix}__gte": self.start, f"{prefix}__lt": self.end})
+
+
+#: Slice name → (field on RequestFacts, field on ReplyFacts or None when replies cannot be sliced so).
+DIMENSIONS = {
+    "queue": ("queue_id", "queue_id"),
+    "agent": ("assignee_id", "agent_id"),
+    "request_type": ("request_type_id", "request__request_type_id"),
+    "product": ("product", "request__product"),
+    "channel": ("channel", "channel"),
+    "priority": ("priority", "priority"),
+    "organisation": ("organisation_id", "request__organisation_id"),
+    "plan": ("plan_id", "request__plan_id"),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which requests a figure counts: every one, or those of a slice; `queues` limits an agent's view."""
+
+    filters: tuple[tuple[str, object], ...] = ()
+    queues: tuple[int, ...] | None = None  # None: all queues
+
+    @classmethod
+    def of(cls, queues=None, **slices) -> Scope:
+        unknown = set(slices) - set(DIMENSIONS)
+        if unknown:
+            raise ValueError(f"unknown slice: {', '.join(sorted(unknown))}")
+        return cls(tuple(sorted((k, v) for k, v in slices.items() if v not in (None, ""))), queues)
+
+    def requests(self) -> QuerySet:
+        facts = RequestFacts.objects.all()
+        if self.queues is not None:
+            facts = facts.filter(queue_id__in=self.queues)
+        return facts.filter(**{DIMENSIONS[name][0]: value for name, value in self.filters})
+
+    def replies(self) -> QuerySet:
+        replies = ReplyFacts.objects.all()
+        if self.queues is not None:
+            replies = replies.filter(queue_id__in=self.queues)
+        return replies.filter(**{DIMENSIONS[name][1]: value for name, value in self.filters})
+
+    def reopenings(self) -> QuerySet:
+        return ReopenFacts.objects.filter(request__in=self.requests())
+
+
+class Percentile(Aggregate):
+    """PostgreSQL's continuous percentile (an ordered-set aggregate)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Linear interpolation between closest ranks, as PostgreSQL's percentile_cont computes it."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = fraction * (len(ordered) - 1)
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def distribution(queryset: QuerySet, field_name: str) -> dict:
+    """count, median and p90 of a numeric column (nulls left out). In SQL on PostgreSQL."""
+    queryset = queryset.filter(**{f"{field_name}__isnull": False})
+    if connection.vendor == "postgresql":
+        figures = queryset.aggregate(
+            count=Count("pk"), median=Percentile(field_name, 0.5), p90=Percentile(field_name, 0.9)
+        )
+    else:
+        values = list(queryset.values_list(field_name, flat=True))
+        figures = {"count": len(values), "median": percentile(values, 0.5), "p90": percentile(values, 0.9)}
+    return figures
+
+
+def share(part: int, whole: int) -> float | None:
+    """part ÷ whole as a percentage with one decimal; None when there is nothing to divide."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+# --- Support --------------------------------------------------------------------------------
+
+
+def volume(period: Period, scope: Scope = Scope()) -> dict:
+    """Requests created, solved and reopened in the period; the backlog open at its end, by age."""
+    requests = scope.requests()
+    end = period.end
+    open_at_end = requests.filter(created_at__lt=end).filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
+    buckets, lower = {}, None
+    for name, days in AGE_BUCKETS:
+        condition = Q()
+        if days is not None:
+            condition &= Q(created_at__gt=end - timedelta(days=days))
+        if lower is not None:
+            condition &= Q(created_at__lte=end - timedelta(days=lower))
+        buckets[name] = Count("pk", filter=condition) if condition else Count("pk")
+        lower = days
+    backlog = open_at_end.aggregate(total=Count("pk"), **buckets)
+    return {
+        "created": requests.filter(period.contains("created_at")).count(),
+        "solved": requests.filter(period.contains("resolved_at")).count(),
+        "reopened": scope.reopenings().filter(period.contains("reopened_at")).count(),
+        "backlog": backlog.pop("total"),
+        "backlog_ages": backlog,
+    }
+
+
+def reply_times(period: Period, kind: str, scope: Scope = Scope()) -> dict:
+    """First ("first") or next ("next") reply times of replies sent in the period: calendar and business."""
+    replies = scope.replies().filter(period.contains("replied_at"), kind=kind)
+    calendar = distribution(replies, "seconds")
+    business = distribution(replies, "business_seconds")
+    return {
+        "count": calendar["count"],
+        "median": calendar["median"],
+        "p90": calendar["p90"],
+        "business_median": business["median"],
+        "business_p90": business["p90"],
+    }
+
+
+def resolution(period: Period, scope: Scope = Scope()) -> dict:
+    """Resolution times of requests solved in the period, their reopen rate and first-contact resolution.
+
+    Reopen rate: solved requests that were ever reopened. First-contact resolution: solved with
+    exactly one public reply of ours and never reopened.
+    """
+    solved = scope.requests().filter(period.contains("resolved_at"))
+    calendar = distribution(solved, "resolution_seconds")
+    business = distribution(solved, "resolution_business_seconds")
+    counts = solved.aggregate(
+        reopened=Count("pk", filter=Q(reopens__gt=0)),
+        first_contact=Count("pk", filter=Q(agent_replies=1, reopens=0)),
+    )
+    return {
+        "solved": calendar["count"],
+        "median": calendar["median"],
+        "p90": calendar["p90"],
+        "business_median": business["median"],
+        "business_p90": business["p90"],
+        "reopened": counts["reopened"],
+        "reopen_rate": share(counts["reopened"], calendar["count"]),
+        "first_contact": counts["first_contact"],
+        "first_contact_rate": share(counts["first_contact"], calendar["count"]),
+    }
+
+
+def _attainment(queryset: QuerySet, outcome_field: str) -> dict:
+    figures = queryset.aggregate(
+        met=Count("pk", filter=Q(**{outcome_field: SLAOutcome.MET})),
+        missed=Count("pk", filter=Q(**{outcome_field: SLAOutcome.MISSED})),
+    )
+    return {**figures, "percent": share(figures["met"], figures["met"] + figures["missed"])}
+
+
+def sla_attainment(period: Period, scope: Scope = Scope()) -> dict:
+    """Targets met and missed per kind, for targets that concluded in the period (replies sent,
+    requests solved), and the misses per queue. Requests without a policy are not counted."""
+    replies = scope.replies().filter(period.contains("replied_at"))
+    solved = scope.requests().filter(period.contains("resolved_at"))
+    missed_by_queue: dict[int, int] = {}
+    for rows in (
+        replies.filter(sla=SLAOutcome.MISSED).values("queue_id").annotate(n=Count("pk")),
+        solved.filter(resolution_sla=SLAOutcome.MISSED).values("queue_id").annotate(n=Count("pk")),
+    ):
+        for row in rows:
+            missed_by_queue[row["queue_id"]] = missed_by_queue.get(row["queue_id"], 0) + row["n"]
+    return {
+        "first_reply": _attainment(replies.filter(kind=ReplyFacts.Kind.FIRST), "sla"),
+        "next_reply": _attainment(replies.filter(kind=ReplyFacts.Kind.NEXT), "sla"),
+        "resolution": _attainment(solved, "resolution_sla"),
+        "missed_by_queue": dict(sorted(missed_by_queue.items(), key=lambda item: -item[1])),
+    }
+
+
+def csat(period: Period, scope: Scope = Scope()) -> dict:
+    """Satisfaction: good share of the ratings given in the period, response rate of the surveys
+    sent in it, and the reasons given for "bad"."""
+    from tickets.models import Rating, SatisfactionSurvey
+
+    surveys = SatisfactionSurvey.objects.filter(ticket__facts__in=scope.requests())
+    rated = surveys.filter(period.contains("answered_at")).exclude(rating="")
+    counts = rated.aggregate(rated=Count("pk"), good=Count("pk", filter=Q(rating=Rating.GOOD)))
+    asked = surveys.filter(period.contains("asked_at")).aggregate(
+        asked=Count("pk"), answered=Count("pk", filter=~Q(rating=""))
+    )
+    reasons = (
+        rated.filter(rating=Rating.BAD)
+        .exclude(reason="")
+        .values("reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "reason")
+    )
+    return {
+        "rated": counts["rated"],
+        "good": counts["good"],
+        "bad": counts["rated"] - counts["good"],
+        "percent_good": share(counts["good"], counts["rated"]),
+        "asked": asked["asked"],
+        "response_rate": share(asked["answered"], asked["asked"]),
+        "bad_reasons": [(row["reason"], row["n"]) for row in reasons],
+    }
+
+
+# --- Self-service ---------------------------------------------------------------------------
+
+
+def self_service(period: Period) -> dict:
+    """Help-centre views, searches and what they found, suggestions opened, deflection and the
+    community's answers, for the whole portal (self-service has no queue)."""
+    from community.models import Post, Topic
+    from knowledge_base.models import ArticleDailyViews
+    from portal.search.models import SearchLog, SuggestionOpened
+
+    from .models import FilingStart
+
+    views = ArticleDailyViews.objects.filter(day__gte=period.first_day, day__lte=period.last_day)
+    help_views = views.aggregate(n=Sum("views"))["n"] or 0
+    searches = SearchLog.objects.filter(period.contains("created_at")).aggregate(
+        total=Count("pk"), without_results=Count("pk", filter=Q(results=0))
+    )
+    opened = SuggestionOpened.objects.filter(period.contains("opened_at"))
+    started = FilingStart.objects.filter(period.contains("started_at")).values("session_key").distinct()
+    sessions_started = started.count()
+    deflected = (
+        SuggestionOpened.objects.filter(area=SuggestionOpened.Area.SUPPORT, session_key__in=started)
+        .values("session_key")
+        .annotate(first_opened=Min("opened_at"), first_filed=Min("followed_up_at"))
+        .filter(Q(first_filed__isnull=True) | Q(first_filed__gt=F("first_opened") + DEFLECTION_WINDOW))
+        .count()
+    )
+    filed = RequestFacts.objects.filter(period.contains("created_at")).count()
+    topics = Topic.objects.filter(period.contains("created_at"), state="published", merged_into__isnull=True)
+    topic_counts = topics.aggregate(
+        total=Count("pk"),
+        answered=Count("pk", filter=Q(reply_count__gt=0)),
+        accepted=Count("pk", filter=Q(accepted_post__isnull=False)),
+    )
+    first_replies = (
+        Post.objects.filter(topic__in=topics, is_opening=False, state="published")
+        .values("topic_id")
+        .annotate(first=Min("created_at"), started=Min("topic__created_at"))
+    )
+    waits = [(row["first"] - row["started"]).total_seconds() for row in first_replies]
+    return {
+        "help_views": help_views,
+        "searches": searches["total"],
+        "searches_without_results": searches["without_results"],
+        "zero_result_share": share(searches["without_results"], searches["total"]),
+        "suggestions_opened": opened.count(),
+        "suggestions_opened_support": opened.filter(area=SuggestionOpened.Area.SUPPORT).count(),
+        "filing_sessions": sessions_started,
+        "deflected_sessions": deflected,
+        "deflection_rate": share(deflected, sessions_started),
+        "requests_filed": filed,
+        "self_service_score": round(help_views / filed, 1) if filed else None,
+        "community_topics": topic_counts["total"],
+        "community_answered": topic_counts["answered"],
+        "community_answered_share": share(topic_counts["answered"], topic_counts["total"]),
+        "community_accepted_share": share(topic_counts["accepted"], topic_counts["total"]),
+        "community_first_reply_median": percentile(waits, 0.5),
+    }
+
+
+# --- Tables ---------------------------------------------------------------------------------
+
+
+def _grouped_distribution(queryset: QuerySet, key: str, field_name: str) -> dict:
+    """{group: median of field_name} in one query (PostgreSQL) or one read (elsewhere)."""
+    queryset = queryset.filter(**{f"{field_name}__isnull": False})
+    if connection.vendor == "postgresql":
+        return {row[key]: row["median"] for row in queryset.values(key).annotate(median=Percentile(field_name, 0.5))}
+    grouped: dict = {}
+    for group, value in queryset.values_list(key, field_name):
+        grouped.setdefault(group, []).append(value)
+    return {group: percentile(values, 0.5) for group, values in grouped.items()}
+
+
+def table(period: Period, dimension: str, scope: Scope = Scope()) -> dict:
+    """Per group of `dimension` (queue, agent, …): created, solved, backlog, median first reply
+    (business), first-reply SLA met %, and CSAT good %. A fixed number of queries, whatever the groups."""
+    from tickets.models import Rating, SatisfactionSurvey
+
+    request_key, reply_key = DIMENSIONS[dimension]
+    requests = scope.requests()
+    rows: dict = {}
+
+    def put(group, **figures):
+        rows.setdefault(group, {}).update(figures)
+
+    for row in requests.filter(period.contains("created_at")).values(request_key).annotate(n=Count("pk")):
+        put(row[request_key], created=row["n"])
+    for row in requests.filter(period.contains("resolved_at")).values(request_key).annotate(n=Count("pk")):
+        put(row[request_key], solved=row["n"])
+    open_at_end = requests.filter(created_at__lt=period.end).filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.end)
+    )
+    for row in open_at_end.values(request_key).annotate(n=Count("pk")):
+        put(row[request_key], backlog=row["n"])
+    first = scope.replies().filter(period.contains("replied_at"), kind=ReplyFacts.Kind.FIRST)
+    for group, median in _grouped_distribution(first, reply_key, "business_seconds").items():
+        put(group, first_reply_business_median=median)
+    outcomes = first.values(reply_key).annotate(
+        met=Count("pk", filter=Q(sla=SLAOutcome.MET)), missed=Count("pk", filter=Q(sla=SLAOutcome.MISSED))
+    )
+    for row in outcomes:
+        put(row[reply_key], first_reply_sla=share(row["met"], row["met"] + row["missed"]))
+    ratings = (
+        SatisfactionSurvey.objects.filter(ticket__facts__in=requests)
+        .filter(period.contains("answered_at"))
+        .exclude(rating="")
+        .values(f"ticket__facts__{request_key}")
+        .annotate(rated=Count("pk"), good=Count("pk", filter=Q(rating=Rating.GOOD)))
+    )
+    for row in ratings:
+        put(row[f"ticket__facts__{request_key}"], rated=row["rated"], csat=share(row["good"], row["rated"]))
+    empty = {
+        "created": 0,
+        "solved": 0,
+        "backlog": 0,
+        "first_reply_business_median": None,
+        "first_reply_sla": None,
+        "rated": 0,
+        "csat": None,
+    }
+    return {group: {**empty, **figures} for group, figures in rows.items()}

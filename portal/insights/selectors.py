@@ -1,0 +1,54 @@
+"""The requests behind a figure: what a dashboard number links to."""
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .metrics import Period, Scope
+from .models import ReplyFacts, SLAOutcome
+
+#: metric → what the list of requests behind it is called.
+DRILLS = {
+    "created": _("Requests filed"),
+    "solved": _("Requests solved"),
+    "reopened": _("Requests reopened"),
+    "backlog": _("Requests open at the end of the period"),
+    "first_reply": _("Requests first answered"),
+    "first_reply_missed": _("First replies later than promised"),
+    "next_reply_missed": _("Next replies later than promised"),
+    "resolution_missed": _("Requests solved later than promised"),
+    "first_contact": _("Requests solved with one reply"),
+    "bad_rating": _("Requests rated bad"),
+}
+
+
+def requests_behind(metric: str, period: Period, scope: Scope) -> QuerySet:
+    """RequestFacts of the requests a figure counts, newest first, with their ticket."""
+    if metric not in DRILLS:
+        raise ValueError(metric)
+    requests = scope.requests()
+    replies = scope.replies().filter(period.contains("replied_at"))
+    conditions = {
+        "created": period.contains("created_at"),
+        "solved": period.contains("resolved_at"),
+        "reopened": Q(pk__in=scope.reopenings().filter(period.contains("reopened_at")).values("request_id")),
+        "backlog": Q(created_at__lt=period.end) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.end)),
+        "first_reply": Q(pk__in=replies.filter(kind=ReplyFacts.Kind.FIRST).values("request_id")),
+        "first_reply_missed": Q(
+            pk__in=replies.filter(kind=ReplyFacts.Kind.FIRST, sla=SLAOutcome.MISSED).values("request_id")
+        ),
+        "next_reply_missed": Q(
+            pk__in=replies.filter(kind=ReplyFacts.Kind.NEXT, sla=SLAOutcome.MISSED).values("request_id")
+        ),
+        "resolution_missed": period.contains("resolved_at") & Q(resolution_sla=SLAOutcome.MISSED),
+        "first_contact": period.contains("resolved_at") & Q(agent_replies=1, reopens=0),
+        "bad_rating": Q(
+            ticket__survey__rating="bad",
+            ticket__survey__answered_at__gte=period.start,
+            ticket__survey__answered_at__lt=period.end,
+        ),
+    }
+    return (
+        requests.filter(conditions[metric])
+        .select_related("ticket", "ticket__queue", "ticket__assignee")
+        .order_by("-created_at", "-pk")
+    )

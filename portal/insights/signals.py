@@ -1,0 +1,32 @@
+"""Every change to a request writes a TicketEvent (tickets.services._event); once it is committed,
+the request is measured again, so a late change to an old request updates the figures of its day."""
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from tickets.models import TicketEvent
+from tickets.signals import filing_started
+
+
+@receiver(post_save, sender=TicketEvent, dispatch_uid="insights.refresh_after_event")
+def refresh_after_event(sender, instance, created, raw=False, **kwargs):
+    if not created or raw:
+        return
+    from .services import refresh_facts
+
+    ticket_pk = instance.ticket_id
+    transaction.on_commit(lambda: refresh_facts(ticket_pk), robust=True)
+
+
+@receiver(filing_started, dispatch_uid="insights.record_filing_start")
+def record_filing_start(sender, session_key, **kwargs):
+    from django.utils import timezone
+
+    from .models import FilingStart
+
+    if session_key:
+        now = timezone.now()
+        FilingStart.objects.get_or_create(
+            session_key=session_key, day=timezone.localdate(now), defaults={"started_at": now}
+        )

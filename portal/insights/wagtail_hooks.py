@@ -1,0 +1,27 @@
+"""Admin: the Insights menu item and its pages."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import admin_views
+from .permissions import may_see_insights
+
+
+class InsightsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_see_insights(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_insights_urls():
+    return [
+        path("insights/", admin_views.overview, name="insights_overview"),
+        path("insights/requests/<slug:metric>/", admin_views.requests_behind, name="insights_requests"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_insights_menu_item():
+    return InsightsMenuItem(_("Insights"), reverse("insights_overview"), name="insights", icon_name="table", order=160)

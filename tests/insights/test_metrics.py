@@ -1,0 +1,237 @@
+"""The metrics on a constructed week, every figure computed by hand.
+
+The week is Monday 7 – Sunday 13 December 2026 in Belgrade; the office works Monday to Friday,
+08:00–17:00; the policy promises a first reply in 4 business hours, the next in 8, a solution in 40.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from portal.insights import metrics
+from portal.insights.metrics import Period, Scope
+from portal.insights.models import FilingStart, ReplyFacts, RequestFacts
+from portal.insights.services import rebuild_facts, refresh_facts
+from portal.search.models import SearchLog, SuggestionOpened
+from tests.factories import UserFactory
+from tickets import services
+from tickets.choices import Impact, Status
+from tickets.models import Rating, SatisfactionSurvey
+
+pytestmark = pytest.mark.django_db
+BELGRADE = ZoneInfo("Europe/Belgrade")
+WEEK = Period(date(2026, 12, 7), date(2026, 12, 13), "Europe/Belgrade")
+HOUR = 3600
+
+
+def at(month: int, day: int, hour: int) -> datetime:
+    return datetime(2026, month, day, hour, tzinfo=BELGRADE)
+
+
+@pytest.fixture
+def week(policy, request_type, agent):
+    customer = UserFactory(role="customer")
+
+    def file(moment, subject):
+        return services.open_ticket(
+            requester=customer,
+            request_type=request_type,
+            subject=subject,
+            description="…",
+            impact=Impact.MINOR,
+            fields={"version": "2"},
+            now=moment,
+        )
+
+    # A: filed Friday 16:00 (the week before), answered Monday 09:00, solved Monday 10:00.
+    a = file(at(12, 4, 16), "A")
+    services.add_agent_reply(ticket=a, agent=agent, body="Try this.", now=at(12, 7, 9))
+    services.mark_solved(ticket=a, actor=agent, now=at(12, 7, 10))
+    # B: filed Monday 10:00, answered Tuesday 10:00 (9 business hours: late), asked again at 11:00,
+    # answered at 12:00, solved 13:00, reopened Wednesday 09:00, answered 10:00, solved 11:00.
+    b = file(at(12, 7, 10), "B")
+    services.add_agent_reply(ticket=b, agent=agent, body="Hello.", now=at(12, 8, 10))
+    services.add_customer_reply(ticket=b, author=customer, body="Still broken.", now=at(12, 8, 11))
+    services.add_agent_reply(ticket=b, agent=agent, body="Fixed now.", now=at(12, 8, 12))
+    services.mark_solved(ticket=b, actor=agent, now=at(12, 8, 13))
+    services.reopen(ticket=b, actor=customer, now=at(12, 9, 9))
+    services.add_agent_reply(ticket=b, agent=agent, body="Again fixed.", now=at(12, 9, 10))
+    services.mark_solved(ticket=b, actor=agent, now=at(12, 9, 11))
+    # C: filed Thursday 09:00, nobody answered. D: filed 1 November, still open.
+    c = file(at(12, 10, 9), "C")
+    d = file(at(11, 1, 9), "D")
+    rebuild_facts()
+    return {"a": a, "b": b, "c": c, "d": d, "customer": customer}
+
+
+def test_volume_and_backlog_ages(week):
+    assert metrics.volume(WEEK) == {
+        "created": 2,  # B and C
+        "solved": 2,  # A and B
+        "reopened": 1,
+        "backlog": 2,  # C and D, open at Sunday midnight
+        "backlog_ages": {"under_1_day": 0, "1_3_days": 0, "3_7_days": 1, "7_30_days": 0, "over_30_days": 1},
+    }
+
+
+def test_first_and_next_reply_times(week):
+    # First replies: A 65 h (2 business), B 24 h (9 business).
+    assert metrics.reply_times(WEEK, "first") == {
+        "count": 2,
+        "median": 44.5 * HOUR,
+        "p90": pytest.approx(60.9 * HOUR),
+        "business_median": 5.5 * HOUR,
+        "business_p90": pytest.approx(8.3 * HOUR),
+    }
+    # B's customer wrote at 11:00 and was answered at 12:00; the reply after the reopening answered no message.
+    assert metrics.reply_times(WEEK, "next") == {
+        "count": 1,
+        "median": 1.0 * HOUR,
+        "p90": 1.0 * HOUR,
+        "business_median": 1.0 * HOUR,
+        "business_p90": 1.0 * HOUR,
+    }
+
+
+def test_resolution_reopen_rate_and_first_contact_resolution(week):
+    figures = metrics.resolution(WEEK)
+    # A reply sets "waiting on the customer", which pauses the business clock until they write or it is solved.
+    # A: 66 h on the clock; business Friday 16–17 and Monday 8–10, less Monday 9–10 waiting = 2 h.
+    # B: Monday 10:00 → Wednesday 11:00 = 49 h; business 7 + 9 + 3 = 19 h, less three hours waiting
+    # (Tuesday 10–11 and 12–13, Wednesday 10–11) = 16 h.
+    assert figures["solved"] == 2
+    assert figures["median"] == pytest.approx(57.5 * HOUR)
+    assert figures["business_median"] == pytest.approx(9 * HOUR)
+    assert figures["business_p90"] == pytest.approx((2 + 0.9 * 14) * HOUR)
+    assert (figures["reopened"], figures["reopen_rate"]) == (1, 50.0)
+    assert (figures["first_contact"], figures["first_contact_rate"]) == (1, 50.0)  # A: one reply, never reopened
+
+
+def test_sla_attainment(week, queue):
+    assert metrics.sla_attainment(WEEK) == {
+        "first_reply": {"met": 1, "missed": 1, "percent": 50.0},
+        "next_reply": {"met": 1, "missed": 0, "percent": 100.0},
+        "resolution": {"met": 2, "missed": 0, "percent": 100.0},
+        "missed_by_queue": {queue.pk: 1},
+    }
+
+
+def test_satisfaction(week):
+    a, b, d = week["a"], week["b"], week["d"]
+    SatisfactionSurvey.objects.update_or_create(
+        ticket=a,
+        defaults={
+            "customer": a.requester,
+            "asked_at": at(12, 7, 10),
+            "rating": Rating.GOOD,
+            "answered_at": at(12, 7, 12),
+        },
+    )
+    SatisfactionSurvey.objects.update_or_create(
+        ticket=b,
+        defaults={
+            "customer": b.requester,
+            "asked_at": at(12, 9, 11),
+            "rating": Rating.BAD,
+            "reason": "slow",
+            "answered_at": at(12, 9, 12),
+        },
+    )
+    SatisfactionSurvey.objects.update_or_create(ticket=d, defaults={"customer": d.requester, "asked_at": at(12, 9, 11)})
+    assert metrics.csat(WEEK) == {
+        "rated": 2,
+        "good": 1,
+        "bad": 1,
+        "percent_good": 50.0,
+        "asked": 3,
+        "response_rate": 66.7,
+        "bad_reasons": [("slow", 1)],
+    }
+
+
+def test_slices_and_an_agents_queues(week, queue, agent, second_agent):
+    assert metrics.volume(WEEK, Scope.of(priority="urgent"))["created"] == 0
+    assert metrics.volume(WEEK, Scope.of(queue=queue.pk))["created"] == 2
+    assert metrics.reply_times(WEEK, "first", Scope.of(agent=agent.pk))["count"] == 2
+    assert metrics.reply_times(WEEK, "first", Scope.of(agent=second_agent.pk))["count"] == 0
+    assert metrics.volume(WEEK, Scope.of(queues=()))["created"] == 0  # an agent of no queue sees nothing
+    with pytest.raises(ValueError, match="unknown slice"):
+        Scope.of(colour="red")
+
+
+def test_the_previous_period_and_a_day_at_the_time_zone_boundary(week):
+    previous = WEEK.previous()
+    assert (previous.first_day, previous.last_day) == (date(2026, 11, 30), date(2026, 12, 6))
+    assert metrics.volume(previous)["created"] == 1  # A, Friday 4 December
+    # Sunday 6 December 23:30 in Belgrade is 22:30 UTC: still that Sunday, so the week before.
+    RequestFacts.objects.filter(ticket=week["c"]).update(
+        created_at=datetime(2026, 12, 6, 22, 30, tzinfo=ZoneInfo("UTC"))
+    )
+    assert metrics.volume(previous)["created"] == 2
+    assert metrics.volume(WEEK)["created"] == 1
+
+
+def test_merged_requests_are_not_measured(week, agent):
+    services.merge_tickets(source=week["c"], target=week["d"], actor=agent, now=at(12, 11, 9))
+    refresh_facts(week["c"].pk)
+    assert not RequestFacts.objects.filter(ticket=week["c"]).exists()
+    assert metrics.volume(WEEK)["created"] == 1
+
+
+def test_every_change_measures_the_request_again_once_committed(
+    policy, request_type, agent, customer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = services.open_ticket(
+            requester=customer,
+            request_type=request_type,
+            subject="Wi-Fi",
+            description="…",
+            impact=Impact.MINOR,
+            fields={"version": "2"},
+        )
+    assert RequestFacts.objects.get(ticket=ticket).first_reply_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_agent_reply(ticket=ticket, agent=agent, body="On it.", status=Status.OPEN)
+    assert ReplyFacts.objects.filter(request_id=ticket.pk, kind="first").count() == 1
+
+
+def test_deflection_and_searches():
+    for key in ("s1", "s2", "s3"):
+        FilingStart.objects.create(session_key=key, day=date(2026, 12, 8), started_at=at(12, 8, 9))
+    opened = {
+        "area": SuggestionOpened.Area.SUPPORT,
+        "query": "wifi",
+        "title": "Wi-Fi",
+        "url": "/help/",
+        "kind": "article",
+    }
+    SuggestionOpened.objects.create(session_key="s1", opened_at=at(12, 8, 9), **opened)  # did not file: deflected
+    SuggestionOpened.objects.create(
+        session_key="s2", opened_at=at(12, 8, 9), followed_up="SR-000001", followed_up_at=at(12, 8, 10), **opened
+    )
+    SuggestionOpened.objects.create(session_key="s4", opened_at=at(12, 8, 9), **opened)  # never started filing
+    for results in (3, 0, 5, 1):
+        SearchLog.objects.create(
+            created_at=at(12, 8, 9), query="wifi", normalised="wifi", language="en", results=results
+        )
+    figures = metrics.self_service(WEEK)
+    assert (figures["filing_sessions"], figures["deflected_sessions"], figures["deflection_rate"]) == (3, 1, 33.3)
+    assert (figures["searches"], figures["searches_without_results"], figures["zero_result_share"]) == (4, 1, 25.0)
+    assert figures["suggestions_opened"] == 3
+
+
+def test_percentile_matches_postgresql():
+    assert metrics.percentile([10, 20, 30, 40], 0.5) == 25
+    assert metrics.percentile([10, 20, 30, 40], 0.9) == pytest.approx(37)
+    assert metrics.percentile([], 0.5) is None
+
+
+def test_opening_the_form_to_file_counts_the_session_once_a_day(client, customer, request_type, policy):
+    client.force_login(customer)
+    url = "/support/new/"
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    assert FilingStart.objects.count() == 1
+    assert FilingStart.objects.get().session_key == client.session.session_key
