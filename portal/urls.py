@@ -36,6 +36,7 @@ urlpatterns = [
     path("help/", include("knowledge_base.urls")),
     path("community/", include("community.urls")),
     path("support/", include("tickets.urls")),
+    path("feedback/", include("portal.insights.urls")),
     # Gateway callbacks (django-payments): unknown payments answer 404, unverifiable ones 400.
     path("payments/process/<uuid:token>/", callbacks.process_payment, name="process_payment"),
     re_path(

@@ -9,15 +9,18 @@ from django.utils.translation import gettext as _
 
 from .forms import ProfileForm
 from .roles import ROLE_LABELS, is_staff_member, role_codes
+from .signals import dashboard_cards
 
 
 @login_required
 def dashboard(request):
     """The customer area's front page (/me/)."""
     user = request.user
+    cards = [card for _receiver, card in dashboard_cards.send(sender=dashboard, person=user) if card]
     context = {
         "roles": [ROLE_LABELS[code] for code in sorted(role_codes(user))],
         "is_staff_member": is_staff_member(user),
+        "cards": cards,
     }
     return render(request, "accounts/dashboard.html", context)
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Queue
@@ -40,6 +41,8 @@ class Row:
             return ""
         if self.kind == "percent":
             return f"{self.current - self.previous:+.1f} pp"
+        if self.kind == "score":
+            return f"{self.current - self.previous:+d}"
         if self.kind == "seconds":
             return _("%(sign)s%(amount)s") % {
                 "sign": "+" if self.current >= self.previous else "−",
@@ -74,7 +77,9 @@ class Row:
 
 
 def _figures(period, scope) -> dict:
+    plan = dict(scope.filters).get("plan")
     return {
+        "nps": metrics.nps(period, plan_id=plan),
         "volume": metrics.volume(period, scope),
         "first": metrics.reply_times(period, "first", scope),
         "next": metrics.reply_times(period, "next", scope),
@@ -213,6 +218,10 @@ def overview_rows(period, scope) -> list[tuple[str, list[Row]]]:
                 row(_("Ratings"), "csat", "rated", better=""),
                 row(_("Rated bad"), "csat", "bad", drill="bad_rating", better="down"),
                 row(_("Surveys answered"), "csat", "response_rate", kind="percent"),
+                row(_("Net Promoter Score (−100 to 100)"), "nps", "score", kind="score"),
+                row(_("NPS answers"), "nps", "responses", better=""),
+                row(_("Promoters (9–10)"), "nps", "promoters"),
+                row(_("Detractors (0–6)"), "nps", "detractors", better="down"),
             ],
         ),
     ]
@@ -344,3 +353,60 @@ def requests_behind(request, metric: str):
             "filters": filters.urlencode(),
         },
     )
+
+
+def satisfaction(request):
+    """Satisfaction: NPS by month, and what customers wrote (NPS and "bad" ratings), newest first."""
+    from tickets.models import SatisfactionSurvey
+
+    from .models import NPSSurvey
+
+    form, period, scope = _context(request)
+    answers = (
+        NPSSurvey.objects.filter(period.contains("answered_at"), score__isnull=False)
+        .exclude(comment="")
+        .select_related("person", "follow_up")
+        .order_by("-answered_at")
+    )
+    ratings = (
+        SatisfactionSurvey.objects.filter(ticket__facts__in=scope.requests(), rating="bad")
+        .filter(period.contains("answered_at"))
+        .select_related("ticket", "customer")
+        .order_by("-answered_at")
+    )
+    filters = request.GET.copy()
+    filters.pop("p", None)
+    return render(
+        request,
+        "insights/admin/satisfaction.html",
+        {
+            "form": form,
+            "period": period,
+            "nps": metrics.nps(period),
+            "trend": metrics.nps_trend(period),
+            "answers": Paginator(answers, PER_PAGE).get_page(request.GET.get("p")),
+            "ratings": list(ratings[:PER_PAGE]),
+            "filters": filters.urlencode(),
+        },
+    )
+
+
+def follow_up(request, pk: int):
+    """POST: a detractor's answer becomes a request for the queue lead (once)."""
+    from django.contrib import messages
+    from django.shortcuts import get_object_or_404, redirect
+
+    from . import nps
+    from .models import NPSSurvey
+    from .permissions import sees_everything
+
+    if request.method != "POST" or not may_see_insights(request.user) or not sees_everything(request.user):
+        raise PermissionDenied
+    survey = get_object_or_404(NPSSurvey, pk=pk)
+    try:
+        ticket = nps.open_follow_up(survey=survey, actor=request.user)
+    except nps.SurveyError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Follow-up %(reference)s opened.") % {"reference": ticket.reference})
+    return redirect(f"{reverse('insights_satisfaction')}?{request.POST.get('filters', '')}")

@@ -66,3 +66,25 @@ class InsightsForm(forms.Form):
             if (value := data.get(name))
         }
         return Scope.of(queues=self.queues, **slices)
+
+
+class NPSForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How likely are you to recommend us to a friend or colleague?"),
+        help_text=_("0 means not at all likely, 10 extremely likely."),
+        choices=[(n, str(n)) for n in range(11)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("What is the main reason for your score? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class NPSCommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What is the main reason for your score?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )

@@ -383,3 +383,40 @@ def table(period: Period, dimension: str, scope: Scope = Scope()) -> dict:
         "csat": None,
     }
     return {group: {**empty, **figures} for group, figures in rows.items()}
+
+
+# --- NPS ------------------------------------------------------------------------------------
+
+
+def nps(period: Period, **context) -> dict:
+    """Net Promoter Score of the answers given in the period: % promoters (9–10) − % detractors
+    (0–6), rounded to a whole number as NPS is told; `context` slices by plan_id, tier or product
+    as they were when asking."""
+    from .models import NPSSurvey
+
+    answers = NPSSurvey.objects.filter(period.contains("answered_at"), score__isnull=False).filter(
+        **{key: value for key, value in context.items() if value not in (None, "")}
+    )
+    counts = answers.aggregate(
+        responses=Count("pk"),
+        promoters=Count("pk", filter=Q(score__gte=9)),
+        passives=Count("pk", filter=Q(score__gte=7, score__lte=8)),
+        detractors=Count("pk", filter=Q(score__lte=6)),
+    )
+    responses = counts["responses"]
+    score = round(100 * (counts["promoters"] - counts["detractors"]) / responses) if responses else None
+    return {**counts, "score": score}
+
+
+def nps_trend(period: Period, months: int = 6) -> list[tuple[date, int | None, int]]:
+    """(first day of month, NPS, responses) for the `months` months ending with the period's."""
+    first = period.last_day.replace(day=1)
+    starts = [first]
+    for _ in range(months - 1):
+        starts.insert(0, (starts[0] - timedelta(days=1)).replace(day=1))
+    trend = []
+    for start in starts:
+        end = (start + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        figures = nps(Period(start, end, period.time_zone))
+        trend.append((start, figures["score"], figures["responses"]))
+    return trend

@@ -9,8 +9,13 @@ request table.
 
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class SLAOutcome(models.TextChoices):
@@ -117,3 +122,98 @@ class FilingStart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_key} {self.day}"
+
+
+@register_setting(icon="table")
+class InsightsSettings(BaseGenericSetting):
+    """When customers are asked how likely they are to recommend us (NPS)."""
+
+    nps_enabled = models.BooleanField(_("ask customers the NPS question"), default=True)
+    nps_period_days = models.PositiveSmallIntegerField(
+        _("ask one person at most once in (days)"), default=90, validators=[MinValueValidator(7)]
+    )
+    nps_activity_days = models.PositiveSmallIntegerField(
+        _("ask after a request solved or a renewal within (days)"), default=14, validators=[MinValueValidator(1)]
+    )
+    nps_membership_days = models.PositiveSmallIntegerField(
+        _("ask members after (days of membership)"), default=30, validators=[MinValueValidator(1)]
+    )
+    nps_valid_days = models.PositiveSmallIntegerField(
+        _("answer links work for (days)"), default=14, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("insights settings")
+
+
+class NPSTrigger(models.TextChoices):
+    SOLVED_REQUEST = "solved_request", _("A request was solved")
+    RENEWAL = "renewal", _("A renewal was paid")
+    MEMBERSHIP = "membership", _("Member for a while")
+
+
+class NPSSurvey(models.Model):
+    """ "How likely are you to recommend us to a friend or colleague?" asked of one person once.
+
+    The first answer counts. The context (plan, tier, product, last request) is kept as it was
+    when asking, so answers can be sliced by it later.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="nps_surveys"
+    )
+    trigger = models.CharField(_("asked because"), max_length=20, choices=NPSTrigger.choices)
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now, db_index=True)
+    score = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    comment = models.TextField(_("why"), blank=True, max_length=2000)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True, db_index=True)
+    plan_id = models.IntegerField(null=True, blank=True)
+    tier = models.CharField(_("tier"), max_length=60, blank=True)
+    product = models.CharField(_("product"), max_length=120, blank=True)
+    last_request = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("last request"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    follow_up = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("follow-up"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-asked_at"]
+        verbose_name = _("NPS survey")
+        verbose_name_plural = _("NPS surveys")
+        indexes = [models.Index(fields=["person", "-asked_at"], name="insights_nps_person")]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__lte=10), name="insights_nps_score_0_10")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.score if self.score is not None else '?'}"
+
+    @property
+    def group(self) -> str:
+        """promoter (9–10), passive (7–8) or detractor (0–6); "" before an answer."""
+        if self.score is None:
+            return ""
+        return "promoter" if self.score >= 9 else "passive" if self.score >= 7 else "detractor"
+
+
+class NPSOptOut(models.Model):
+    """Someone asked never to get the NPS question again (the link in every NPS e-mail)."""
+
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return str(self.person_id)

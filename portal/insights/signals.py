@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from portal.accounts.signals import DashboardCard, dashboard_cards
 from tickets.models import TicketEvent
 from tickets.signals import filing_started
 
@@ -30,3 +31,20 @@ def record_filing_start(sender, session_key, **kwargs):
         FilingStart.objects.get_or_create(
             session_key=session_key, day=timezone.localdate(now), defaults={"started_at": now}
         )
+
+
+@receiver(dashboard_cards, dispatch_uid="insights.nps_card")
+def nps_card(sender, person, **kwargs):
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from .nps import pending
+
+    if pending(person) is None:
+        return None
+    return DashboardCard(
+        title=_("One question for you"),
+        text=_("How likely are you to recommend us to a friend or colleague? It takes ten seconds."),
+        link_text=_("Answer"),
+        url=reverse("insights:nps_form"),
+    )

@@ -19,6 +19,8 @@ def register_insights_urls():
     return [
         path("insights/", admin_views.overview, name="insights_overview"),
         path("insights/requests/<slug:metric>/", admin_views.requests_behind, name="insights_requests"),
+        path("insights/satisfaction/", admin_views.satisfaction, name="insights_satisfaction"),
+        path("insights/nps/<int:pk>/follow-up/", admin_views.follow_up, name="insights_nps_follow_up"),
     ]
 
 

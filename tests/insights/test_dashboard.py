@@ -101,7 +101,9 @@ def test_the_overview_asks_a_fixed_number_of_queries(
     admin = UserFactory(role="admin")
     client.force_login(admin)
     client.get(reverse("insights_overview"))  # warm the session and settings
-    with django_assert_max_num_queries(80) as first:
+    # Two periods × (volume, replies, resolution, SLA, CSAT, NPS), two tables and self-service:
+    # many queries, but their number does not grow with the requests measured.
+    with django_assert_max_num_queries(90) as first:
         client.get(reverse("insights_overview"))
     for n in range(5):
         services.open_ticket(

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("nps/", views.answer_form, name="nps_form"),
+    path("nps/stop/<str:token>/", views.stop, name="nps_stop"),
+    path("nps/<str:token>/", views.answer_link, name="nps_answer"),
+]
