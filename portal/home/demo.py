@@ -238,6 +238,9 @@ def seed_demo() -> tuple[list[Site], list[User], str]:
     from tickets.demo import give_plans_their_policy
 
     give_plans_their_policy()
+    from portal.insights.demo import seed_history
+
+    seed_history(agents=[by_email["agent@example.com"], by_email["admin@example.com"]])
     # Demo content is written in bulk; index all of it in one go rather than page by page.
     from portal.search import service
 
