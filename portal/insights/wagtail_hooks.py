@@ -1,6 +1,8 @@
 """Admin: the Insights menu item and its pages."""
 
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -27,3 +29,8 @@ def register_insights_urls():
 @hooks.register("register_admin_menu_item")
 def register_insights_menu_item():
     return InsightsMenuItem(_("Insights"), reverse("insights_overview"), name="insights", icon_name="table", order=160)
+
+
+@hooks.register("insert_global_admin_css")
+def insights_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("insights/admin.css"))
