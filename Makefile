@@ -66,10 +66,10 @@ test: system-deps lint check
 ## messages: extract UI strings into the four catalogues and compile them
 messages: $(VENV)/.dev
 	$(MANAGE) makemessages -l en -l sr_Latn -l sr -l sl --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
-	$(MANAGE) compilemessages --ignore=.venv
+	$(MANAGE) compilemessages --ignore=.venv --ignore=var
 
 compilemessages: $(VENV)/.runtime
-	$(MANAGE) compilemessages --ignore=.venv
+	$(MANAGE) compilemessages --ignore=.venv --ignore=var
 
 ## bench: load benchmark under gunicorn with wrk (run by hand)
 bench: $(VENV)/.dev

@@ -44,10 +44,8 @@ class Row:
         if self.kind == "score":
             return f"{self.current - self.previous:+d}"
         if self.kind == "seconds":
-            return _("%(sign)s%(amount)s") % {
-                "sign": "+" if self.current >= self.previous else "−",
-                "amount": duration(timedelta(seconds=abs(self.current - self.previous))),
-            }
+            sign = "+" if self.current >= self.previous else "−"
+            return sign + duration(timedelta(seconds=abs(self.current - self.previous)))
         return f"{self.current - self.previous:+d}"
 
     @property
