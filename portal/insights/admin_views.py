@@ -267,9 +267,7 @@ def overview(request):
     people = table_rows(period, scope, "agent")
     if request.GET.get("export") == "csv":
         return _csv(period, sections, queues, people)
-    self_service = metrics.self_service(period)
-    wait = self_service["community_first_reply_median"]
-    self_service["community_first_reply_display"] = duration(timedelta(seconds=wait)) if wait is not None else ""
+    self_service = _self_service_figures(period)
     export = request.GET.copy()
     export["export"] = "csv"
     filters = request.GET.copy()
@@ -289,6 +287,13 @@ def overview(request):
             "filters": filters.urlencode(),
         },
     )
+
+
+def _self_service_figures(period) -> dict:
+    figures = metrics.self_service(period)
+    wait = figures["community_first_reply_median"]
+    figures["community_first_reply_display"] = duration(timedelta(seconds=wait)) if wait is not None else ""
+    return figures
 
 
 def _csv(period, sections, queues, people) -> HttpResponse:
@@ -408,3 +413,22 @@ def follow_up(request, pk: int):
     else:
         messages.success(request, _("Follow-up %(reference)s opened.") % {"reference": ticket.reference})
     return redirect(f"{reverse('insights_satisfaction')}?{request.POST.get('filters', '')}")
+
+
+def self_service(request):
+    """Self-service: the figures, searches without results, most viewed and least helpful articles,
+    community topics nobody answered."""
+    form, period, _scope = _context(request)
+    figures = _self_service_figures(period)
+    filters = request.GET.copy()
+    return render(
+        request,
+        "insights/admin/self_service.html",
+        {
+            "form": form,
+            "period": period,
+            "figures": figures,
+            **selectors.self_service_lists(period),
+            "filters": filters.urlencode(),
+        },
+    )

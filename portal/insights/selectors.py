@@ -52,3 +52,54 @@ def requests_behind(metric: str, period: Period, scope: Scope) -> QuerySet:
         .select_related("ticket", "ticket__queue", "ticket__assignee")
         .order_by("-created_at", "-pk")
     )
+
+
+#: Rows in each list of the self-service page.
+LIST_LENGTH = 20
+#: Votes an article needs before its "helpful" share is worth ranking.
+MIN_VOTES = 3
+
+
+def self_service_lists(period: Period) -> dict:
+    """What self-service misses and what it does well in the period: searches without results,
+    the most viewed articles, the least helpful ones, and community topics nobody answered."""
+    from django.db.models import Count, F, FloatField, Sum
+    from django.db.models.functions import Cast
+
+    from community.models import Topic
+    from knowledge_base.models import ArticleDailyViews, ArticleFeedback
+    from portal.search.models import SearchLog
+
+    missing = (
+        SearchLog.objects.filter(period.contains("created_at"), results=0)
+        .values("normalised")
+        .annotate(searches=Count("pk"))
+        .order_by("-searches", "normalised")[:LIST_LENGTH]
+    )
+    viewed = (
+        ArticleDailyViews.objects.filter(day__gte=period.first_day, day__lte=period.last_day)
+        .values("article_id", "article__title")
+        .annotate(views=Sum("views"))
+        .order_by("-views", "article__title")[:LIST_LENGTH]
+    )
+    unhelpful = (
+        ArticleFeedback.objects.filter(period.contains("created_at"))
+        .values("article_id", "article__title")
+        .annotate(votes=Count("pk"), no=Count("pk", filter=Q(helpful=False)))
+        .filter(votes__gte=MIN_VOTES, no__gt=0)
+        .annotate(no_share=Cast(F("no"), FloatField()) * 100.0 / Cast(F("votes"), FloatField()))
+        .order_by("-no_share", "-votes", "article__title")[:LIST_LENGTH]
+    )
+    unanswered = (
+        Topic.objects.filter(
+            period.contains("created_at"), state="published", reply_count=0, merged_into__isnull=True, is_locked=False
+        )
+        .select_related("category")
+        .order_by("created_at", "pk")[:LIST_LENGTH]
+    )
+    return {
+        "missing": list(missing),
+        "viewed": list(viewed),
+        "unhelpful": list(unhelpful),
+        "unanswered": list(unanswered),
+    }
