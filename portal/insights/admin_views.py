@@ -268,6 +268,11 @@ def overview(request):
     if request.GET.get("export") == "csv":
         return _csv(period, sections, queues, people)
     self_service = _self_service_figures(period)
+    grain = form.trend_grain(period)
+    trend = metrics.series(period, grain, scope)
+    for row in trend:
+        median = row["first_reply_business_median"]
+        row["first_reply_display"] = duration(timedelta(seconds=median)) if median is not None else "–"
     export = request.GET.copy()
     export["export"] = "csv"
     filters = request.GET.copy()
@@ -283,6 +288,8 @@ def overview(request):
             "queues": queues,
             "people": people,
             "self_service": self_service,
+            "trend": trend,
+            "grain": grain,
             "export_query": export.urlencode(),
             "filters": filters.urlencode(),
         },

@@ -11,7 +11,7 @@ from tickets.choices import Channel, Priority
 from tickets.models import Queue, RequestType
 from tickets.selectors import agents
 
-from .metrics import Period, Scope
+from .metrics import Period, Scope, default_grain
 from .permissions import visible_queues
 
 PERIODS = [(7, _("Last 7 days")), (30, _("Last 30 days")), (90, _("Last 90 days")), (365, _("Last year"))]
@@ -31,6 +31,11 @@ class InsightsForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=[("", "---------"), *Priority.choices], required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", "---------"), *Channel.choices], required=False)
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.order_by("name"), required=False)
+    grain = forms.ChoiceField(
+        label=_("Trend by"),
+        choices=[("", _("Automatic")), ("day", _("Day")), ("week", _("Week")), ("month", _("Month"))],
+        required=False,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +62,10 @@ class InsightsForm(forms.Form):
             end = today
             start = end - timedelta(days=(data.get("days") or 30) - 1)
         return Period(start, end)
+
+    def trend_grain(self, period: Period) -> str:
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("grain") or default_grain(period)
 
     def scope(self) -> Scope:
         data = self.cleaned_data if self.is_valid() else {}

@@ -235,3 +235,27 @@ def test_opening_the_form_to_file_counts_the_session_once_a_day(client, customer
     assert client.get(url).status_code == 200
     assert FilingStart.objects.count() == 1
     assert FilingStart.objects.get().session_key == client.session.session_key
+
+
+def test_the_trend_by_day_and_week(week):
+    by_day = metrics.series(WEEK, "day")
+    assert [row["start"] for row in by_day][:2] == [date(2026, 12, 7), date(2026, 12, 8)]
+    assert len(by_day) == 7
+    monday, tuesday, wednesday, thursday = by_day[:4]
+    assert (monday["created"], monday["solved"]) == (1, 1)  # B filed; A solved
+    assert monday["first_reply_business_median"] == 2 * HOUR  # A's first reply, Monday 09:00
+    assert (tuesday["first_reply_business_median"], tuesday["first_reply_sla"]) == (9 * HOUR, 0.0)  # B, late
+    assert (wednesday["solved"], thursday["created"]) == (1, 1)  # B solved at last; C filed
+    (whole_week,) = metrics.series(WEEK, "week")
+    assert (whole_week["start"], whole_week["created"], whole_week["solved"]) == (date(2026, 12, 7), 2, 2)
+    with pytest.raises(ValueError):
+        metrics.series(WEEK, "fortnight")
+
+
+def test_a_sparkline_draws_what_is_known_and_hides_from_screen_readers():
+    from portal.insights.templatetags.insights_tags import sparkline
+
+    svg = str(sparkline([{"n": 1}, {"n": None}, {"n": 3}, {"n": 2}], "n"))
+    assert 'aria-hidden="true"' in svg
+    assert svg.count("<polyline") == 1  # the gap splits the line; a lone point draws nothing
+    assert sparkline([{"n": 5}], "n") == ""
