@@ -217,3 +217,18 @@ class NPSOptOut(models.Model):
 
     def __str__(self) -> str:
         return str(self.person_id)
+
+
+class SummarySent(models.Model):
+    """The weekly summary of one queue went to its lead: sent once per queue and week."""
+
+    queue = models.ForeignKey("tickets.Queue", on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(help_text="The Monday the summarised week starts on.")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["queue", "week"], name="insights_summary_once_a_week")]
+
+    def __str__(self) -> str:
+        return f"{self.queue_id} {self.week}"

@@ -21,3 +21,11 @@ def duration(value: timedelta | None) -> str:
     else:
         text = _("%(minutes)d min") % {"minutes": minutes}
     return sign + text
+
+
+@register.filter
+def seconds(value) -> str:
+    """A number of seconds as a duration for people (see `duration`); "" for none."""
+    if value is None:
+        return ""
+    return duration(timedelta(seconds=value))
