@@ -265,16 +265,16 @@ def overview(request):
     sections = overview_rows(period, scope)
     queues = table_rows(period, scope, "queue")
     people = table_rows(period, scope, "agent")
-    if request.GET.get("export") == "csv":
-        return _csv(period, sections, queues, people)
-    self_service = _self_service_figures(period)
     grain = form.trend_grain(period)
     trend = metrics.series(period, grain, scope)
+    export_format = request.GET.get("export")
+    if export_format in ("csv", "xlsx"):
+        tables = export_tables(sections, queues, people, trend)
+        return (_csv if export_format == "csv" else _xlsx)(period, tables)
+    self_service = _self_service_figures(period)
     for row in trend:
         median = row["first_reply_business_median"]
         row["first_reply_display"] = duration(timedelta(seconds=median)) if median is not None else "–"
-    export = request.GET.copy()
-    export["export"] = "csv"
     filters = request.GET.copy()
     filters.pop("export", None)
     return render(
@@ -290,7 +290,6 @@ def overview(request):
             "self_service": self_service,
             "trend": trend,
             "grain": grain,
-            "export_query": export.urlencode(),
             "filters": filters.urlencode(),
         },
     )
@@ -303,46 +302,87 @@ def _self_service_figures(period) -> dict:
     return figures
 
 
-def _csv(period, sections, queues, people) -> HttpResponse:
+def export_tables(sections, queues, people, trend) -> list[tuple[str, list, list[list]]]:
+    """The overview as (sheet name, header, rows): the same tables for CSV and XLSX. Durations in
+    seconds, shares in percent, so a spreadsheet can compute with them."""
+    overview = [
+        [str(heading), str(row.label), _raw(row.current), _raw(row.previous)]
+        for heading, rows in sections
+        for row in rows
+    ]
+    group_header = [
+        _("Filed"),
+        _("Solved"),
+        _("Open"),
+        _("First reply, median (business seconds)"),
+        _("First replies on time %"),
+        _("Rated good %"),
+    ]
+
+    def group_rows(rows):
+        return [
+            [
+                str(row["name"]),
+                row["created"],
+                row["solved"],
+                row["backlog"],
+                _raw(row["first_reply_business_median"]),
+                _raw(row["first_reply_sla"]),
+                _raw(row["csat"]),
+            ]
+            for row in rows
+        ]
+
+    trend_rows = [
+        [
+            row["start"].isoformat(),
+            row["created"],
+            row["solved"],
+            _raw(row["first_reply_business_median"]),
+            _raw(row["first_reply_sla"]),
+            _raw(row["csat"]),
+        ]
+        for row in trend
+    ]
+    return [
+        (str(_("Overview")), [_("Section"), _("Figure"), _("This period"), _("Previous period")], overview),
+        (str(_("By queue")), [_("Queue"), *group_header], group_rows(queues)),
+        (str(_("By agent")), [_("Agent"), *group_header], group_rows(people)),
+        (str(_("Trend")), [_("From"), *[group_header[i] for i in (0, 1, 3, 4, 5)]], trend_rows),
+    ]
+
+
+def _csv(period, tables) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="insights-{period.first_day}-{period.last_day}.csv"'
     writer = csv.writer(response)
-    writer.writerow([_("Section"), _("Figure"), _("This period"), _("Previous period")])
-    for heading, rows in sections:
-        for row in rows:
-            writer.writerow([heading, row.label, _raw(row.current), _raw(row.previous)])
-    for heading, rows in ((_("By queue"), queues), (_("By agent"), people)):
-        writer.writerow([])
-        writer.writerow(
-            [
-                heading,
-                _("Filed"),
-                _("Solved"),
-                _("Open"),
-                _("First reply, median (business seconds)"),
-                _("First replies on time %"),
-                _("Rated good %"),
-            ]
-        )
-        for row in rows:
-            writer.writerow(
-                [
-                    row["name"],
-                    row["created"],
-                    row["solved"],
-                    row["backlog"],
-                    _raw(row["first_reply_business_median"]),
-                    _raw(row["first_reply_sla"]),
-                    _raw(row["csat"]),
-                ]
-            )
+    for index, (title, header, rows) in enumerate(tables):
+        if index:
+            writer.writerow([])
+        writer.writerow([title])
+        writer.writerow([str(cell) for cell in header])
+        writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
     return response
 
 
-def _raw(value) -> str:
-    if value is None:
-        return ""
-    return str(round(value, 1)) if isinstance(value, float) else str(value)
+def _xlsx(period, tables) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, header, rows in tables:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append([str(cell) for cell in header])
+        for row in rows:
+            sheet.append(row)
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="insights-{period.first_day}-{period.last_day}.xlsx"'
+    workbook.save(response)
+    return response
+
+
+def _raw(value):
+    """A figure as a spreadsheet takes it: a number (floats to one decimal) or None."""
+    return round(value, 1) if isinstance(value, float) else value
 
 
 def requests_behind(request, metric: str):

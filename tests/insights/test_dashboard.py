@@ -76,7 +76,7 @@ def test_an_agent_sees_only_the_queues_they_work_in(client, agent, filed):
     assert "Invoice wrong" not in sliced.content.decode()
 
 
-def test_the_csv_has_the_overview_and_the_tables(client, filed):
+def test_the_csv_and_xlsx_have_the_overview_and_the_tables(client, filed):
     client.force_login(UserFactory(role="admin"))
     response = client.get(reverse("insights_overview"), {"days": 7, "export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
@@ -84,6 +84,19 @@ def test_the_csv_has_the_overview_and_the_tables(client, filed):
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert ["Volume", "Filed", "3", "0"] in rows
     assert any(row[:4] == ["Technical support", "2", "0", "2"] for row in rows)
+
+    from openpyxl import load_workbook
+
+    response = client.get(reverse("insights_overview"), {"days": 7, "export": "xlsx"})
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert workbook.sheetnames == ["Overview", "By queue", "By agent", "Trend"]
+    overview = list(workbook["Overview"].iter_rows(values_only=True))
+    assert ("Volume", "Filed", 3, 0) in overview
+    queues = list(workbook["By queue"].iter_rows(values_only=True))
+    assert queues[0][0] == "Queue"
+    assert ("Technical support", 2, 0, 2) in [row[:4] for row in queues]
+    assert len(list(workbook["Trend"].iter_rows(values_only=True))) == 1 + 7  # header and a row a day
 
 
 def test_a_bad_period_is_explained_not_a_crash(client, filed):

@@ -7,25 +7,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('insights', '0003_nps'),
-        ('tickets', '0012_suggestions_opened_move_to_search'),
+        ("insights", "0003_nps"),
+        ("tickets", "0012_suggestions_opened_move_to_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SummarySent',
+            name="SummarySent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField(help_text='The Monday the summarised week starts on.')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('queue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.queue')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week", models.DateField(help_text="The Monday the summarised week starts on.")),
+                ("sent_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "queue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="tickets.queue"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('queue', 'week'), name='insights_summary_once_a_week')],
+                "constraints": [models.UniqueConstraint(fields=("queue", "week"), name="insights_summary_once_a_week")],
             },
         ),
     ]
