@@ -9,7 +9,7 @@ PORT ?= 8000
 # PostgreSQL for tests when DATABASE_URL is set or the local server answers; SQLite otherwise.
 LOCAL_PG := postgres://postgres@127.0.0.1:5432/portal_test
 
-.PHONY: run test lint check messages compilemessages bench bench-peers bench-search worker clean system-deps
+.PHONY: run test lint check messages compilemessages bench bench-peers bench-insights bench-search worker clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,10 @@ bench: $(VENV)/.dev
 bench-peers: $(VENV)/.dev
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python -m bench.peers.run
+
+## bench-insights: the Insights pages over 1,000,000 requests on PostgreSQL (run by hand)
+bench-insights: $(VENV)/.dev
+	$(BIN)/python -m bench.insights
 
 ## bench-search: search and suggest latency over 250,000 documents (run by hand)
 bench-search: $(VENV)/.dev

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Rating, SatisfactionSurvey, SupportSettings, Ticket
+from .signals import survey_changed
 
 SALT = "tickets.satisfaction"
 
@@ -36,7 +37,13 @@ def maybe_ask(ticket: Ticket, *, now: datetime | None = None) -> SatisfactionSur
         ).exists()
     ):
         return None
-    return SatisfactionSurvey.objects.create(ticket=ticket, customer_id=ticket.requester_id, asked_at=now)
+    survey = SatisfactionSurvey.objects.create(ticket=ticket, customer_id=ticket.requester_id, asked_at=now)
+    _changed(survey)
+    return survey
+
+
+def _changed(survey: SatisfactionSurvey) -> None:
+    transaction.on_commit(lambda: survey_changed.send(sender=SatisfactionSurvey, survey=survey))
 
 
 def link(survey: SatisfactionSurvey, rating: str) -> str:
@@ -75,6 +82,8 @@ def rate(*, survey: SatisfactionSurvey, rating: str, reason: str = "", comment: 
         answered_at=now,
     )
     survey.refresh_from_db()
+    if updated:
+        _changed(survey)
     return bool(updated)
 
 
@@ -87,6 +96,7 @@ def explain(*, survey: SatisfactionSurvey, reason: str, comment: str = "") -> No
         raise SurveyError(_("Choose one of the reasons offered."))
     SatisfactionSurvey.objects.filter(pk=survey.pk, reason="").update(reason=reason, comment=comment.strip()[:2000])
     survey.refresh_from_db()
+    _changed(survey)
 
 
 def history(customer, limit: int = 5) -> list[SatisfactionSurvey]:

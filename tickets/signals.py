@@ -13,6 +13,8 @@ customer_panel = Signal()
 #: Sent after commit with `ticket` and `session_key` (empty when filed by e-mail or an agent):
 #: a request was filed, so the suggestions that session opened did not answer it.
 request_filed = Signal()
+#: Sent after commit with `survey` when a satisfaction survey is asked, rated or explained.
+survey_changed = Signal()
 #: Sent with `session_key` when someone opens the form to file a request (insights counts the
 #: sessions that started filing, the denominator of deflection).
 filing_started = Signal()

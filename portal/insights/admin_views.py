@@ -81,8 +81,8 @@ def _figures(period, scope) -> dict:
         "volume": metrics.volume(period, scope),
         "first": metrics.reply_times(period, "first", scope),
         "next": metrics.reply_times(period, "next", scope),
-        "resolution": metrics.resolution(period, scope),
-        "sla": metrics.sla_attainment(period, scope),
+        "resolution": (solved := metrics.resolution(period, scope)),
+        "sla": metrics.sla_attainment(period, scope, solved=solved),
         "csat": metrics.csat(period, scope),
     }
 
@@ -407,7 +407,6 @@ def requests_behind(request, metric: str):
 
 def satisfaction(request):
     """Satisfaction: NPS by month, and what customers wrote (NPS and "bad" ratings), newest first."""
-    from tickets.models import SatisfactionSurvey
 
     from .models import NPSSurvey
 
@@ -419,7 +418,8 @@ def satisfaction(request):
         .order_by("-answered_at")
     )
     ratings = (
-        SatisfactionSurvey.objects.filter(ticket__facts__in=scope.requests(), rating="bad")
+        scope.surveys()
+        .filter(rating="bad")
         .filter(period.contains("answered_at"))
         .select_related("ticket", "customer")
         .order_by("-answered_at")

@@ -93,8 +93,23 @@ class Scope:
             replies = replies.filter(queue_id__in=self.queues)
         return replies.filter(**{DIMENSIONS[name][1]: value for name, value in self.filters})
 
+    def through(self, path: str) -> Q:
+        """The same slice seen from a model that reaches RequestFacts through `path` (a join, not
+        a subquery over every request)."""
+        condition = Q(**{f"{path}__isnull": False})
+        if self.queues is not None:
+            condition &= Q(**{f"{path}__queue_id__in": self.queues})
+        for name, value in self.filters:
+            condition &= Q(**{f"{path}__{DIMENSIONS[name][0]}": value})
+        return condition
+
     def reopenings(self) -> QuerySet:
-        return ReopenFacts.objects.filter(request__in=self.requests())
+        return ReopenFacts.objects.filter(self.through("request"))
+
+    def surveys(self) -> QuerySet:
+        from tickets.models import SatisfactionSurvey
+
+        return SatisfactionSurvey.objects.filter(self.through("ticket__facts"))
 
 
 class Percentile(Aggregate):
@@ -119,16 +134,25 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def distribution(queryset: QuerySet, field_name: str) -> dict:
-    """count, median and p90 of a numeric column (nulls left out). In SQL on PostgreSQL."""
-    queryset = queryset.filter(**{f"{field_name}__isnull": False})
+def distributions(queryset: QuerySet, *field_names: str, **counts) -> dict:
+    """Median and p90 of each numeric column (nulls left out) and any extra counts, in one query on
+    PostgreSQL: {"count", "<field>_median", "<field>_p90", **counts}. `count` counts the rows where
+    the first column has a value."""
+    first = field_names[0]
+    queryset = queryset.filter(**{f"{first}__isnull": False})
     if connection.vendor == "postgresql":
-        figures = queryset.aggregate(
-            count=Count("pk"), median=Percentile(field_name, 0.5), p90=Percentile(field_name, 0.9)
-        )
-    else:
-        values = list(queryset.values_list(field_name, flat=True))
-        figures = {"count": len(values), "median": percentile(values, 0.5), "p90": percentile(values, 0.9)}
+        aggregates = {"count": Count("pk"), **counts}
+        for name in field_names:
+            aggregates[f"{name}_median"] = Percentile(name, 0.5, filter=Q(**{f"{name}__isnull": False}))
+            aggregates[f"{name}_p90"] = Percentile(name, 0.9, filter=Q(**{f"{name}__isnull": False}))
+        return queryset.aggregate(**aggregates)
+    figures = queryset.aggregate(count=Count("pk"), **counts) if counts else {}
+    rows = list(queryset.values_list(*field_names))
+    figures["count"] = len(rows)
+    for index, name in enumerate(field_names):
+        values = [row[index] for row in rows if row[index] is not None]
+        figures[f"{name}_median"] = percentile(values, 0.5)
+        figures[f"{name}_p90"] = percentile(values, 0.9)
     return figures
 
 
@@ -140,11 +164,17 @@ def share(part: int, whole: int) -> float | None:
 # --- Support --------------------------------------------------------------------------------
 
 
+def open_at(moment: datetime) -> Q:
+    """Filed before `moment` and not solved by then. Written as two ranges of the resolved_at index
+    (never solved, or solved after) so the database need not read every request ever filed."""
+    return Q(created_at__lt=moment) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=moment))
+
+
 def volume(period: Period, scope: Scope = Scope()) -> dict:
     """Requests created, solved and reopened in the period; the backlog open at its end, by age."""
     requests = scope.requests()
     end = period.end
-    open_at_end = requests.filter(created_at__lt=end).filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
+    open_at_end = requests.filter(open_at(end))
     buckets, lower = {}, None
     for name, days in AGE_BUCKETS:
         condition = Q()
@@ -167,14 +197,13 @@ def volume(period: Period, scope: Scope = Scope()) -> dict:
 def reply_times(period: Period, kind: str, scope: Scope = Scope()) -> dict:
     """First ("first") or next ("next") reply times of replies sent in the period: calendar and business."""
     replies = scope.replies().filter(period.contains("replied_at"), kind=kind)
-    calendar = distribution(replies, "seconds")
-    business = distribution(replies, "business_seconds")
+    figures = distributions(replies, "seconds", "business_seconds")
     return {
-        "count": calendar["count"],
-        "median": calendar["median"],
-        "p90": calendar["p90"],
-        "business_median": business["median"],
-        "business_p90": business["p90"],
+        "count": figures["count"],
+        "median": figures["seconds_median"],
+        "p90": figures["seconds_p90"],
+        "business_median": figures["business_seconds_median"],
+        "business_p90": figures["business_seconds_p90"],
     }
 
 
@@ -185,79 +214,89 @@ def resolution(period: Period, scope: Scope = Scope()) -> dict:
     exactly one public reply of ours and never reopened.
     """
     solved = scope.requests().filter(period.contains("resolved_at"))
-    calendar = distribution(solved, "resolution_seconds")
-    business = distribution(solved, "resolution_business_seconds")
-    counts = solved.aggregate(
+    figures = distributions(
+        solved,
+        "resolution_seconds",
+        "resolution_business_seconds",
         reopened=Count("pk", filter=Q(reopens__gt=0)),
         first_contact=Count("pk", filter=Q(agent_replies=1, reopens=0)),
+        met=Count("pk", filter=Q(resolution_sla=SLAOutcome.MET)),
+        missed=Count("pk", filter=Q(resolution_sla=SLAOutcome.MISSED)),
     )
+    solved_count = figures["count"]
     return {
-        "solved": calendar["count"],
-        "median": calendar["median"],
-        "p90": calendar["p90"],
-        "business_median": business["median"],
-        "business_p90": business["p90"],
-        "reopened": counts["reopened"],
-        "reopen_rate": share(counts["reopened"], calendar["count"]),
-        "first_contact": counts["first_contact"],
-        "first_contact_rate": share(counts["first_contact"], calendar["count"]),
+        "solved": solved_count,
+        "median": figures["resolution_seconds_median"],
+        "p90": figures["resolution_seconds_p90"],
+        "business_median": figures["resolution_business_seconds_median"],
+        "business_p90": figures["resolution_business_seconds_p90"],
+        "reopened": figures["reopened"],
+        "reopen_rate": share(figures["reopened"], solved_count),
+        "first_contact": figures["first_contact"],
+        "first_contact_rate": share(figures["first_contact"], solved_count),
+        "resolution_sla": _attained(figures["met"], figures["missed"]),
     }
 
 
-def _attainment(queryset: QuerySet, outcome_field: str) -> dict:
-    figures = queryset.aggregate(
-        met=Count("pk", filter=Q(**{outcome_field: SLAOutcome.MET})),
-        missed=Count("pk", filter=Q(**{outcome_field: SLAOutcome.MISSED})),
-    )
-    return {**figures, "percent": share(figures["met"], figures["met"] + figures["missed"])}
+def _attained(met: int, missed: int) -> dict:
+    return {"met": met, "missed": missed, "percent": share(met, met + missed)}
 
 
-def sla_attainment(period: Period, scope: Scope = Scope()) -> dict:
+def sla_attainment(period: Period, scope: Scope = Scope(), *, solved: dict | None = None) -> dict:
     """Targets met and missed per kind, for targets that concluded in the period (replies sent,
-    requests solved), and the misses per queue. Requests without a policy are not counted."""
+    requests solved), and the misses per queue. Requests without a policy are not counted.
+    `solved` takes the figures `resolution()` read already, so they are not read twice."""
     replies = scope.replies().filter(period.contains("replied_at"))
-    solved = scope.requests().filter(period.contains("resolved_at"))
+    outcomes = replies.aggregate(
+        **{
+            f"{kind}_{outcome}": Count("pk", filter=Q(kind=kind, sla=outcome))
+            for kind in ReplyFacts.Kind.values
+            for outcome in (SLAOutcome.MET, SLAOutcome.MISSED)
+        }
+    )
+    solved_requests = scope.requests().filter(period.contains("resolved_at"))
+    if solved is None:
+        solved = resolution(period, scope)
     missed_by_queue: dict[int, int] = {}
     for rows in (
         replies.filter(sla=SLAOutcome.MISSED).values("queue_id").annotate(n=Count("pk")),
-        solved.filter(resolution_sla=SLAOutcome.MISSED).values("queue_id").annotate(n=Count("pk")),
+        solved_requests.filter(resolution_sla=SLAOutcome.MISSED).values("queue_id").annotate(n=Count("pk")),
     ):
         for row in rows:
             missed_by_queue[row["queue_id"]] = missed_by_queue.get(row["queue_id"], 0) + row["n"]
     return {
-        "first_reply": _attainment(replies.filter(kind=ReplyFacts.Kind.FIRST), "sla"),
-        "next_reply": _attainment(replies.filter(kind=ReplyFacts.Kind.NEXT), "sla"),
-        "resolution": _attainment(solved, "resolution_sla"),
+        "first_reply": _attained(outcomes["first_met"], outcomes["first_missed"]),
+        "next_reply": _attained(outcomes["next_met"], outcomes["next_missed"]),
+        "resolution": solved["resolution_sla"],
         "missed_by_queue": dict(sorted(missed_by_queue.items(), key=lambda item: -item[1])),
     }
 
 
 def csat(period: Period, scope: Scope = Scope()) -> dict:
     """Satisfaction: good share of the ratings given in the period, response rate of the surveys
-    sent in it, and the reasons given for "bad"."""
-    from tickets.models import Rating, SatisfactionSurvey
-
-    surveys = SatisfactionSurvey.objects.filter(ticket__facts__in=scope.requests())
-    rated = surveys.filter(period.contains("answered_at")).exclude(rating="")
-    counts = rated.aggregate(rated=Count("pk"), good=Count("pk", filter=Q(rating=Rating.GOOD)))
-    asked = surveys.filter(period.contains("asked_at")).aggregate(
-        asked=Count("pk"), answered=Count("pk", filter=~Q(rating=""))
+    sent in it, and the reasons given for "bad" (read from the facts, which copy each survey)."""
+    requests = scope.requests()
+    counts = requests.filter(period.contains("rated_at") | period.contains("survey_asked_at")).aggregate(
+        rated=Count("pk", filter=period.contains("rated_at")),
+        good=Count("pk", filter=period.contains("rated_at") & Q(rating="good")),
+        asked=Count("pk", filter=period.contains("survey_asked_at")),
+        answered=Count("pk", filter=period.contains("survey_asked_at") & Q(rated_at__isnull=False)),
     )
     reasons = (
-        rated.filter(rating=Rating.BAD)
-        .exclude(reason="")
-        .values("reason")
+        requests.filter(period.contains("rated_at"), rating="bad")
+        .exclude(rating_reason="")
+        .values("rating_reason")
         .annotate(n=Count("pk"))
-        .order_by("-n", "reason")
+        .order_by("-n", "rating_reason")
     )
     return {
         "rated": counts["rated"],
         "good": counts["good"],
         "bad": counts["rated"] - counts["good"],
         "percent_good": share(counts["good"], counts["rated"]),
-        "asked": asked["asked"],
-        "response_rate": share(asked["answered"], asked["asked"]),
-        "bad_reasons": [(row["reason"], row["n"]) for row in reasons],
+        "asked": counts["asked"],
+        "response_rate": share(counts["answered"], counts["asked"]),
+        "bad_reasons": [(row["rating_reason"], row["n"]) for row in reasons],
     }
 
 
@@ -324,22 +363,23 @@ def self_service(period: Period) -> dict:
 # --- Tables ---------------------------------------------------------------------------------
 
 
-def _grouped_distribution(queryset: QuerySet, key: str, field_name: str) -> dict:
-    """{group: median of field_name} in one query (PostgreSQL) or one read (elsewhere)."""
+def _grouped(queryset: QuerySet, key: str, field_name: str, **counts) -> dict:
+    """{group: {"median": median of field_name, **counts}} in one query (PostgreSQL) or one read."""
     queryset = queryset.filter(**{f"{field_name}__isnull": False})
     if connection.vendor == "postgresql":
-        return {row[key]: row["median"] for row in queryset.values(key).annotate(median=Percentile(field_name, 0.5))}
+        rows = queryset.values(key).annotate(median=Percentile(field_name, 0.5), **counts)
+        return {row.pop(key): row for row in rows}
     grouped: dict = {}
+    for row in queryset.values(key).annotate(**counts):
+        grouped[row.pop(key)] = {**row, "values": []}
     for group, value in queryset.values_list(key, field_name):
-        grouped.setdefault(group, []).append(value)
-    return {group: percentile(values, 0.5) for group, values in grouped.items()}
+        grouped[group]["values"].append(value)
+    return {group: {**row, "median": percentile(row.pop("values"), 0.5)} for group, row in grouped.items()}
 
 
 def table(period: Period, dimension: str, scope: Scope = Scope()) -> dict:
     """Per group of `dimension` (queue, agent, …): created, solved, backlog, median first reply
-    (business), first-reply SLA met %, and CSAT good %. A fixed number of queries, whatever the groups."""
-    from tickets.models import Rating, SatisfactionSurvey
-
+    (business), first-reply SLA met %, and CSAT good %. Three queries, whatever the groups."""
     request_key, reply_key = DIMENSIONS[dimension]
     requests = scope.requests()
     rows: dict = {}
@@ -347,32 +387,39 @@ def table(period: Period, dimension: str, scope: Scope = Scope()) -> dict:
     def put(group, **figures):
         rows.setdefault(group, {}).update(figures)
 
-    for row in requests.filter(period.contains("created_at")).values(request_key).annotate(n=Count("pk")):
-        put(row[request_key], created=row["n"])
-    for row in requests.filter(period.contains("resolved_at")).values(request_key).annotate(n=Count("pk")):
-        put(row[request_key], solved=row["n"])
-    open_at_end = requests.filter(created_at__lt=period.end).filter(
-        Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.end)
+    touched = requests.filter(
+        period.contains("created_at") | period.contains("resolved_at") | period.contains("rated_at")
     )
-    for row in open_at_end.values(request_key).annotate(n=Count("pk")):
+    counts = touched.values(request_key).annotate(
+        created=Count("pk", filter=period.contains("created_at")),
+        solved=Count("pk", filter=period.contains("resolved_at")),
+        rated=Count("pk", filter=period.contains("rated_at")),
+        good=Count("pk", filter=period.contains("rated_at") & Q(rating="good")),
+    )
+    for row in counts:
+        put(
+            row[request_key],
+            created=row["created"],
+            solved=row["solved"],
+            rated=row["rated"],
+            csat=share(row["good"], row["rated"]),
+        )
+    for row in requests.filter(open_at(period.end)).values(request_key).annotate(n=Count("pk")):
         put(row[request_key], backlog=row["n"])
     first = scope.replies().filter(period.contains("replied_at"), kind=ReplyFacts.Kind.FIRST)
-    for group, median in _grouped_distribution(first, reply_key, "business_seconds").items():
-        put(group, first_reply_business_median=median)
-    outcomes = first.values(reply_key).annotate(
-        met=Count("pk", filter=Q(sla=SLAOutcome.MET)), missed=Count("pk", filter=Q(sla=SLAOutcome.MISSED))
+    grouped = _grouped(
+        first,
+        reply_key,
+        "business_seconds",
+        met=Count("pk", filter=Q(sla=SLAOutcome.MET)),
+        missed=Count("pk", filter=Q(sla=SLAOutcome.MISSED)),
     )
-    for row in outcomes:
-        put(row[reply_key], first_reply_sla=share(row["met"], row["met"] + row["missed"]))
-    ratings = (
-        SatisfactionSurvey.objects.filter(ticket__facts__in=requests)
-        .filter(period.contains("answered_at"))
-        .exclude(rating="")
-        .values(f"ticket__facts__{request_key}")
-        .annotate(rated=Count("pk"), good=Count("pk", filter=Q(rating=Rating.GOOD)))
-    )
-    for row in ratings:
-        put(row[f"ticket__facts__{request_key}"], rated=row["rated"], csat=share(row["good"], row["rated"]))
+    for group, row in grouped.items():
+        put(
+            group,
+            first_reply_business_median=row["median"],
+            first_reply_sla=share(row["met"], row["met"] + row["missed"]),
+        )
     empty = {
         "created": 0,
         "solved": 0,
@@ -453,64 +500,42 @@ def _buckets(period: Period, grain: str) -> list[date]:
 
 def series(period: Period, grain: str, scope: Scope = Scope()) -> list[dict]:
     """Per day, week or month of the period (in its time zone): requests filed and solved, the
-    median first reply in business time, first replies on time, and CSAT. Five queries."""
+    median first reply in business time, first replies on time, and CSAT. Four queries."""
     from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
-
-    from tickets.models import Rating, SatisfactionSurvey
 
     if grain not in GRAINS:
         raise ValueError(grain)
     trunc = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}[grain]
     zone = ZoneInfo(period.time_zone)
-
-    def bucket(field_name):
-        return trunc(field_name, tzinfo=zone)
-
-    def day_of(value) -> date:
-        return value.astimezone(zone).date() if isinstance(value, datetime) else value
-
-    rows = {start: {"start": start, "created": 0, "solved": 0, "first_reply_business_median": None,
-                    "first_reply_sla": None, "csat": None} for start in _buckets(period, grain)}  # fmt: skip
+    empty = {"created": 0, "solved": 0, "first_reply_business_median": None, "first_reply_sla": None, "csat": None}
+    rows = {start: {"start": start, **empty} for start in _buckets(period, grain)}
 
     def put(value, **figures):
-        start = day_of(value)
+        start = value.astimezone(zone).date() if isinstance(value, datetime) else value
         if start in rows:
             rows[start].update(figures)
 
     requests = scope.requests()
-    for row in (
-        requests.filter(period.contains("created_at"))
-        .annotate(b=bucket("created_at"))
-        .values("b")
-        .annotate(n=Count("pk"))
-    ):
-        put(row["b"], created=row["n"])
-    for row in (
-        requests.filter(period.contains("resolved_at"))
-        .annotate(b=bucket("resolved_at"))
-        .values("b")
-        .annotate(n=Count("pk"))
-    ):
-        put(row["b"], solved=row["n"])
-    first = (
-        scope.replies()
-        .filter(period.contains("replied_at"), kind=ReplyFacts.Kind.FIRST)
-        .annotate(b=bucket("replied_at"))
+    for field_name, figure in (("created_at", "created"), ("resolved_at", "solved")):
+        in_period = requests.filter(period.contains(field_name))
+        for row in in_period.annotate(b=trunc(field_name, tzinfo=zone)).values("b").annotate(n=Count("pk")):
+            put(row["b"], **{figure: row["n"]})
+    first = scope.replies().filter(period.contains("replied_at"), kind=ReplyFacts.Kind.FIRST)
+    grouped = _grouped(
+        first.annotate(b=trunc("replied_at", tzinfo=zone)),
+        "b",
+        "business_seconds",
+        met=Count("pk", filter=Q(sla=SLAOutcome.MET)),
+        missed=Count("pk", filter=Q(sla=SLAOutcome.MISSED)),
     )
-    for group, median in _grouped_distribution(first, "b", "business_seconds").items():
-        put(group, first_reply_business_median=median)
-    outcomes = first.values("b").annotate(
-        met=Count("pk", filter=Q(sla=SLAOutcome.MET)), missed=Count("pk", filter=Q(sla=SLAOutcome.MISSED))
-    )
-    for row in outcomes:
-        put(row["b"], first_reply_sla=share(row["met"], row["met"] + row["missed"]))
+    for group, row in grouped.items():
+        sla = share(row["met"], row["met"] + row["missed"])
+        put(group, first_reply_business_median=row["median"], first_reply_sla=sla)
     ratings = (
-        SatisfactionSurvey.objects.filter(ticket__facts__in=requests)
-        .filter(period.contains("answered_at"))
-        .exclude(rating="")
-        .annotate(b=bucket("answered_at"))
+        requests.filter(period.contains("rated_at"))
+        .annotate(b=trunc("rated_at", tzinfo=zone))
         .values("b")
-        .annotate(rated=Count("pk"), good=Count("pk", filter=Q(rating=Rating.GOOD)))
+        .annotate(rated=Count("pk"), good=Count("pk", filter=Q(rating="good")))
     )
     for row in ratings:
         put(row["b"], csat=share(row["good"], row["rated"]))

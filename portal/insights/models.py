@@ -49,6 +49,11 @@ class RequestFacts(models.Model):
     resolution_business_seconds = models.PositiveIntegerField(null=True)
     resolution_sla = models.CharField(max_length=6, choices=SLAOutcome.choices, blank=True)
     reopens = models.PositiveIntegerField(default=0)
+    # The request's satisfaction survey, copied so CSAT is read from here like every other figure.
+    survey_asked_at = models.DateTimeField(null=True, db_index=True)
+    rating = models.CharField(max_length=4, blank=True)
+    rating_reason = models.CharField(max_length=120, blank=True)
+    rated_at = models.DateTimeField(null=True, db_index=True)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

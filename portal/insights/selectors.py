@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .metrics import Period, Scope
+from .metrics import Period, Scope, open_at
 from .models import ReplyFacts, SLAOutcome
 
 #: metric → what the list of requests behind it is called.
@@ -31,7 +31,7 @@ def requests_behind(metric: str, period: Period, scope: Scope) -> QuerySet:
         "created": period.contains("created_at"),
         "solved": period.contains("resolved_at"),
         "reopened": Q(pk__in=scope.reopenings().filter(period.contains("reopened_at")).values("request_id")),
-        "backlog": Q(created_at__lt=period.end) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=period.end)),
+        "backlog": open_at(period.end),
         "first_reply": Q(pk__in=replies.filter(kind=ReplyFacts.Kind.FIRST).values("request_id")),
         "first_reply_missed": Q(
             pk__in=replies.filter(kind=ReplyFacts.Kind.FIRST, sla=SLAOutcome.MISSED).values("request_id")
@@ -41,11 +41,7 @@ def requests_behind(metric: str, period: Period, scope: Scope) -> QuerySet:
         ),
         "resolution_missed": period.contains("resolved_at") & Q(resolution_sla=SLAOutcome.MISSED),
         "first_contact": period.contains("resolved_at") & Q(agent_replies=1, reopens=0),
-        "bad_rating": Q(
-            ticket__survey__rating="bad",
-            ticket__survey__answered_at__gte=period.start,
-            ticket__survey__answered_at__lt=period.end,
-        ),
+        "bad_rating": period.contains("rated_at") & Q(rating="bad"),
     }
     return (
         requests.filter(conditions[metric])

@@ -6,7 +6,7 @@ from portal.membership.entitlements import support_entitlement
 from tickets import sla
 from tickets.choices import EventKind, FieldKind
 from tickets.clocks import paused_statuses
-from tickets.models import BusinessCalendar, Message, SupportSettings, Ticket, TicketEvent
+from tickets.models import BusinessCalendar, Message, SatisfactionSurvey, SupportSettings, Ticket, TicketEvent
 
 from .facts import Entry, StatusChange, Targets, measure_request
 from .models import ReopenFacts, ReplyFacts, RequestFacts
@@ -70,6 +70,10 @@ def refresh_facts(ticket_pk: int, *, calendar: sla.Calendar | None = None) -> Re
         targets=targets,
     )
     first = measured.first
+    survey = (
+        SatisfactionSurvey.objects.filter(ticket=ticket).values("asked_at", "rating", "reason", "answered_at").first()
+        or {}
+    )
     existing = RequestFacts.objects.filter(ticket=ticket).values_list("plan_id", flat=True).first()
     plan_id = existing if existing is not None else support_entitlement(ticket.requester).plan_id
     facts, _created = RequestFacts.objects.update_or_create(
@@ -95,6 +99,10 @@ def refresh_facts(ticket_pk: int, *, calendar: sla.Calendar | None = None) -> Re
             "resolution_business_seconds": measured.resolution_business_seconds,
             "resolution_sla": measured.resolution_sla,
             "reopens": len(measured.reopenings),
+            "survey_asked_at": survey.get("asked_at"),
+            "rating": survey.get("rating") or "",
+            "rating_reason": survey.get("reason") or "",
+            "rated_at": survey.get("answered_at") if survey.get("rating") else None,
         },
     )
     facts.replies.all().delete()

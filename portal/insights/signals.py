@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from portal.accounts.signals import DashboardCard, dashboard_cards
 from tickets.models import TicketEvent
-from tickets.signals import filing_started
+from tickets.signals import filing_started, survey_changed
 
 
 @receiver(post_save, sender=TicketEvent, dispatch_uid="insights.refresh_after_event")
@@ -48,3 +48,10 @@ def nps_card(sender, person, **kwargs):
         link_text=_("Answer"),
         url=reverse("insights:nps_form"),
     )
+
+
+@receiver(survey_changed, dispatch_uid="insights.refresh_after_survey")
+def refresh_after_survey(sender, survey, **kwargs):
+    from .services import refresh_facts
+
+    refresh_facts(survey.ticket_id)
