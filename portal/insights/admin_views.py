@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tickets.choices import Priority
 from tickets.models import Queue
 from tickets.templatetags.tickets_tags import duration
 
@@ -476,6 +477,49 @@ def self_service(request):
             "period": period,
             "figures": figures,
             **selectors.self_service_lists(period),
+            "filters": filters.urlencode(),
+        },
+    )
+
+
+SLA_DIMENSIONS = [("queue", _("By queue")), ("priority", _("By priority")), ("agent", _("By agent"))]
+
+
+def service_levels(request):
+    """Service levels: each target this period and the one before, and the same per queue, priority
+    and agent, every "late" count leading to the requests behind it."""
+    form, period, scope = _context(request)
+    now = metrics.sla_attainment(period, scope)
+    before = metrics.sla_attainment(period.previous(), scope)
+    targets = [
+        ("first_reply", _("First reply"), "first_reply_missed"),
+        ("next_reply", _("Next reply"), "next_reply_missed"),
+        ("resolution", _("Resolution"), "resolution_missed"),
+    ]
+    tables = []
+    for dimension, heading in SLA_DIMENSIONS:
+        figures = metrics.sla_by(period, dimension, scope)
+        names = _names(dimension, figures)
+        if dimension == "priority":
+            names = dict(Priority.choices)
+        rows = sorted(
+            (
+                {"key": key, "name": names.get(key) or (_("Unassigned") if key is None else str(key)), **values}
+                for key, values in figures.items()
+            ),
+            key=lambda row: str(row["name"]),
+        )
+        tables.append((dimension, heading, rows))
+    filters = request.GET.copy()
+    filters.pop("export", None)
+    return render(
+        request,
+        "insights/admin/sla.html",
+        {
+            "form": form,
+            "period": period,
+            "targets": [(key, label, drill, now[key], before[key]) for key, label, drill in targets],
+            "tables": tables,
             "filters": filters.urlencode(),
         },
     )

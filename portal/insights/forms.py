@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from knowledge_base.selectors import product_names
+from portal.accounts.models import Organisation
 from portal.membership.models import Plan
 from tickets.choices import Channel, Priority
 from tickets.models import Queue, RequestType
@@ -31,6 +33,10 @@ class InsightsForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=[("", "---------"), *Priority.choices], required=False)
     channel = forms.ChoiceField(label=_("Channel"), choices=[("", "---------"), *Channel.choices], required=False)
     plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.order_by("name"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.order_by("name"), required=False
+    )
+    product = forms.ChoiceField(label=_("Product"), required=False)
     grain = forms.ChoiceField(
         label=_("Trend by"),
         choices=[("", _("Automatic")), ("day", _("Day")), ("week", _("Week")), ("month", _("Month"))],
@@ -42,6 +48,7 @@ class InsightsForm(forms.Form):
         self.queues = visible_queues(user)
         queues = Queue.objects.order_by("name")
         self.fields["queue"].queryset = queues if self.queues is None else queues.filter(pk__in=self.queues)
+        self.fields["product"].choices = [("", "---------"), *((name, name) for name in product_names())]
 
     def clean(self):
         data = super().clean()
@@ -71,7 +78,7 @@ class InsightsForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         slices = {
             name: (value.pk if hasattr(value, "pk") else value)
-            for name in ("queue", "agent", "request_type", "priority", "channel", "plan")
+            for name in ("queue", "agent", "request_type", "priority", "channel", "plan", "organisation", "product")
             if (value := data.get(name))
         }
         return Scope.of(queues=self.queues, **slices)

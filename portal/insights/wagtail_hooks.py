@@ -23,6 +23,7 @@ def register_insights_urls():
         path("insights/requests/<slug:metric>/", admin_views.requests_behind, name="insights_requests"),
         path("insights/satisfaction/", admin_views.satisfaction, name="insights_satisfaction"),
         path("insights/self-service/", admin_views.self_service, name="insights_self_service"),
+        path("insights/service-levels/", admin_views.service_levels, name="insights_service_levels"),
         path("insights/nps/<int:pk>/follow-up/", admin_views.follow_up, name="insights_nps_follow_up"),
     ]
 

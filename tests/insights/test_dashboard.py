@@ -130,3 +130,40 @@ def test_the_overview_asks_a_fixed_number_of_queries(
     rebuild_facts()
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(reverse("insights_overview"))
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/insights/requests/created/?days=7",
+        "/admin/insights/satisfaction/?days=7",
+        "/admin/insights/service-levels/?days=7",
+        "/admin/insights/self-service/?days=7",
+    ],
+)
+def test_every_insights_page_asks_the_same_queries_however_much_it_shows(
+    client, filed, path, policy, request_type, customer, agent, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal.insights import nps
+    from portal.insights.models import NPSTrigger
+
+    client.force_login(UserFactory(role="admin"))
+    first = nps.ask(person=UserFactory(role="customer"), trigger=NPSTrigger.MEMBERSHIP)
+    nps.answer(survey=first, score=2, comment="Slow.")
+    client.get(path)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(path).status_code == HTTPStatus.OK
+    for n in range(6):
+        ticket = services.open_ticket(
+            requester=customer, request_type=request_type, subject=f"More {n}", description="…",
+            impact=Impact.MINOR, fields={"version": "2"},
+        )  # fmt: skip
+        services.add_agent_reply(ticket=ticket, agent=agent, body="Hi")
+        survey = nps.ask(person=UserFactory(role="customer"), trigger=NPSTrigger.MEMBERSHIP)
+        nps.answer(survey=survey, score=n, comment=f"Because {n}")
+    rebuild_facts()
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert client.get(path).status_code == HTTPStatus.OK

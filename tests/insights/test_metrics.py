@@ -273,3 +273,37 @@ def test_a_rating_reaches_the_figures_once_committed(week, django_capture_on_com
     facts = RequestFacts.objects.get(ticket=week["a"])
     assert (facts.rating, facts.rating_reason, facts.rated_at) == ("bad", "It took too long", at(12, 8, 9))
     assert metrics.csat(WEEK)["bad_reasons"] == [("It took too long", 1)]
+
+
+def test_the_service_levels_page(week, client, queue, django_assert_max_num_queries):
+    client.force_login(UserFactory(role="admin"))
+    # The admin's frame and the filters' choices, then six figures and two per table: constant.
+    with django_assert_max_num_queries(40):
+        page = client.get("/admin/insights/service-levels/", {"start": "2026-12-07", "end": "2026-12-13"})
+    assert page.status_code == 200
+    targets = {key: now for key, _label, _drill, now, _before in page.context["targets"]}
+    assert targets["first_reply"] == {"met": 1, "missed": 1, "percent": 50.0}
+    (dimension, _heading, rows), *_ = page.context["tables"]
+    assert dimension == "queue"
+    assert [(row["name"], row["first_reply"]["missed"]) for row in rows] == [("Technical support", 1)]
+    assert f"/admin/insights/requests/first_reply_missed/?start=2026-12-07&amp;end=2026-12-13&amp;queue={queue.pk}" in (
+        page.content.decode()
+    )
+    assert metrics.sla_by(WEEK, "priority") == {
+        "normal": {
+            "first_reply": {"met": 1, "missed": 1, "percent": 50.0},
+            "next_reply": {"met": 1, "missed": 0, "percent": 100.0},
+            "resolution": {"met": 2, "missed": 0, "percent": 100.0},
+        }
+    }
+
+
+def test_slicing_by_product_and_organisation(week, client):
+    assert (
+        metrics.volume(WEEK, Scope.of(product="Router AX3"))["created"] == 0
+    )  # the fixture's type has no product field
+    assert metrics.volume(WEEK, Scope.of(organisation=None))["created"] == 2
+    client.force_login(UserFactory(role="admin"))
+    page = client.get("/admin/insights/", {"start": "2026-12-07", "end": "2026-12-13", "product": "No such product"})
+    assert page.status_code == 200
+    assert "Select a valid choice" in page.content.decode()
