@@ -268,10 +268,9 @@ def overview(request):
     people = table_rows(period, scope, "agent")
     grain = form.trend_grain(period)
     trend = metrics.series(period, grain, scope)
-    export_format = request.GET.get("export")
-    if export_format in ("csv", "xlsx"):
-        tables = export_tables(sections, queues, people, trend)
-        return (_csv if export_format == "csv" else _xlsx)(period, tables)
+    download = _exported(request, period, lambda: export_tables(sections, queues, people, trend))
+    if download is not None:
+        return download
     self_service = _self_service_figures(period)
     for row in trend:
         median = row["first_reply_business_median"]
@@ -353,6 +352,14 @@ def export_tables(sections, queues, people, trend) -> list[tuple[str, list, list
     ]
 
 
+def _exported(request, period, tables):
+    """The page's tables as a download when `?export=csv` or `?export=xlsx` asks for one, else None."""
+    export_format = request.GET.get("export")
+    if export_format not in ("csv", "xlsx"):
+        return None
+    return (_csv if export_format == "csv" else _xlsx)(period, tables() if callable(tables) else tables)
+
+
 def _csv(period, tables) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="insights-{period.first_day}-{period.last_day}.csv"'
@@ -425,8 +432,33 @@ def satisfaction(request):
         .select_related("ticket", "customer")
         .order_by("-answered_at")
     )
+    trend = metrics.nps_trend(period)
+
+    def tables():
+        written = [
+            [a.answered_at.isoformat(), str(a.person), a.score, a.group, a.comment, a.follow_up_id] for a in answers
+        ]
+        rated = [[r.answered_at.isoformat(), r.ticket.reference, r.reason, r.comment] for r in ratings]
+        return [
+            (
+                str(_("NPS by month")),
+                [_("Month"), _("NPS"), _("Answers")],
+                [[m.isoformat(), n, c] for m, n, c in trend],
+            ),
+            (
+                str(_("NPS answers")),
+                [_("Answered"), _("Person"), _("Score"), _("Group"), _("Why"), _("Follow-up")],
+                written,
+            ),
+            (str(_("Rated bad")), [_("Answered"), _("Request"), _("Reason"), _("Comment")], rated),
+        ]
+
+    download = _exported(request, period, tables)
+    if download is not None:
+        return download
     filters = request.GET.copy()
     filters.pop("p", None)
+    filters.pop("export", None)
     return render(
         request,
         "insights/admin/satisfaction.html",
@@ -434,7 +466,7 @@ def satisfaction(request):
             "form": form,
             "period": period,
             "nps": metrics.nps(period),
-            "trend": metrics.nps_trend(period),
+            "trend": trend,
             "answers": Paginator(answers, PER_PAGE).get_page(request.GET.get("p")),
             "ratings": list(ratings[:PER_PAGE]),
             "filters": filters.urlencode(),
@@ -468,17 +500,42 @@ def self_service(request):
     community topics nobody answered."""
     form, period, _scope = _context(request)
     figures = _self_service_figures(period)
+    lists = selectors.self_service_lists(period)
+
+    def tables():
+        return [
+            (str(_("Figures")), [_("Figure"), _("Value")], [[key, _raw(value)] for key, value in figures.items()]),
+            (
+                str(_("Searches without results")),
+                [_("Query"), _("Searches")],
+                [[row["normalised"], row["searches"]] for row in lists["missing"]],
+            ),
+            (
+                str(_("Most viewed articles")),
+                [_("Article"), _("Views")],
+                [[row["article__title"], row["views"]] for row in lists["viewed"]],
+            ),
+            (
+                str(_("Least helpful articles")),
+                [_("Article"), _("Answers"), _("Not helpful")],
+                [[row["article__title"], row["votes"], row["no"]] for row in lists["unhelpful"]],
+            ),
+            (
+                str(_("Community topics nobody answered")),
+                [_("Topic"), _("Category"), _("Started")],
+                [[t.title, t.category.name, t.created_at.isoformat()] for t in lists["unanswered"]],
+            ),
+        ]
+
+    download = _exported(request, period, tables)
+    if download is not None:
+        return download
     filters = request.GET.copy()
+    filters.pop("export", None)
     return render(
         request,
         "insights/admin/self_service.html",
-        {
-            "form": form,
-            "period": period,
-            "figures": figures,
-            **selectors.self_service_lists(period),
-            "filters": filters.urlencode(),
-        },
+        {"form": form, "period": period, "figures": figures, **lists, "filters": filters.urlencode()},
     )
 
 
@@ -510,6 +567,34 @@ def service_levels(request):
             key=lambda row: str(row["name"]),
         )
         tables.append((dimension, heading, rows))
+
+    def export():
+        header = [_("Name"), _("First reply on time %"), _("Next reply on time %"), _("Solved on time %"), _("Late")]
+        sheets = [
+            (
+                str(_("Targets")),
+                [_("Target"), _("On time %"), _("On time"), _("Late"), _("On time, previous period")],
+                [[str(label), now[key]["percent"], now[key]["met"], now[key]["missed"], before[key]["percent"]]
+                 for key, label, _drill in targets],
+            )
+        ]  # fmt: skip
+        for _dimension, heading, rows in tables:
+            lines = [
+                [
+                    str(row["name"]),
+                    row["first_reply"]["percent"],
+                    row["next_reply"]["percent"],
+                    row["resolution"]["percent"],
+                    sum(row[target]["missed"] for target in ("first_reply", "next_reply", "resolution")),
+                ]
+                for row in rows
+            ]
+            sheets.append((str(heading), header, lines))
+        return sheets
+
+    download = _exported(request, period, export)
+    if download is not None:
+        return download
     filters = request.GET.copy()
     filters.pop("export", None)
     return render(

@@ -167,3 +167,25 @@ def test_every_insights_page_asks_the_same_queries_however_much_it_shows(
     rebuild_facts()
     with django_assert_num_queries(len(few.captured_queries)):
         assert client.get(path).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize(
+    ("path", "sheets"),
+    [
+        ("/admin/insights/service-levels/", ["Targets", "By queue", "By priority", "By agent"]),
+        ("/admin/insights/satisfaction/", ["NPS by month", "NPS answers", "Rated bad"]),
+        (
+            "/admin/insights/self-service/",
+            ["Figures", "Searches without results", "Most viewed articles", "Least helpful articles",
+             "Community topics nobody answered"],
+        ),
+    ],
+)  # fmt: skip
+def test_every_page_downloads_its_tables(client, filed, path, sheets):
+    from openpyxl import load_workbook
+
+    client.force_login(UserFactory(role="admin"))
+    xlsx = client.get(path, {"days": 30, "export": "xlsx"})
+    assert load_workbook(io.BytesIO(xlsx.content), read_only=True).sheetnames == [name[:31] for name in sheets]
+    text = client.get(path, {"days": 30, "export": "csv"}).content.decode()
+    assert all(name in text for name in sheets)

@@ -39,6 +39,6 @@ def test_each_lead_gets_their_queue_once(policy, request_type, queue, agent, cus
     text = message.get_body(("plain",)).get_content()
     assert "Filed: 1 (0)" in text
     assert "First reply, median (business hours): 2 h" in text
-    assert "queue=%d" % queue.pk in text
+    assert f"queue={queue.pk}" in text
     # The next week is a new summary.
     assert send_summaries(today=date(2026, 12, 16)) == 1
