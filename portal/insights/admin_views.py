@@ -97,6 +97,10 @@ def overview_rows(period, scope) -> list[tuple[str, list[Row]]]:
     def sla(label, target):
         return Row(label, now["sla"][target]["percent"], before["sla"][target]["percent"], kind="percent")
 
+    def late(label, target):
+        missed = now["sla"][target]["missed"], before["sla"][target]["missed"]
+        return Row(label, *missed, drill=f"{target}_missed", better="down")
+
     return [
         (
             _("Volume"),
@@ -185,29 +189,11 @@ def overview_rows(period, scope) -> list[tuple[str, list[Row]]]:
             _("Service levels"),
             [
                 sla(_("First replies on time"), "first_reply"),
-                Row(
-                    _("First replies late"),
-                    now["sla"]["first_reply"]["missed"],
-                    before["sla"]["first_reply"]["missed"],
-                    drill="first_reply_missed",
-                    better="down",
-                ),
+                late(_("First replies late"), "first_reply"),
                 sla(_("Next replies on time"), "next_reply"),
-                Row(
-                    _("Next replies late"),
-                    now["sla"]["next_reply"]["missed"],
-                    before["sla"]["next_reply"]["missed"],
-                    drill="next_reply_missed",
-                    better="down",
-                ),
+                late(_("Next replies late"), "next_reply"),
                 sla(_("Solved on time"), "resolution"),
-                Row(
-                    _("Solved late"),
-                    now["sla"]["resolution"]["missed"],
-                    before["sla"]["resolution"]["missed"],
-                    drill="resolution_missed",
-                    better="down",
-                ),
+                late(_("Solved late"), "resolution"),
             ],
         ),
         (
@@ -268,29 +254,23 @@ def overview(request):
     people = table_rows(period, scope, "agent")
     grain = form.trend_grain(period)
     trend = metrics.series(period, grain, scope)
-    download = _exported(request, period, lambda: export_tables(sections, queues, people, trend))
-    if download is not None:
-        return download
-    self_service = _self_service_figures(period)
     for row in trend:
         median = row["first_reply_business_median"]
         row["first_reply_display"] = duration(timedelta(seconds=median)) if median is not None else "–"
-    filters = request.GET.copy()
-    filters.pop("export", None)
-    return render(
+    return _page(
         request,
         "insights/admin/overview.html",
+        period,
+        lambda: export_tables(sections, queues, people, trend),
         {
             "form": form,
-            "period": period,
             "previous": period.previous(),
             "sections": sections,
             "queues": queues,
             "people": people,
-            "self_service": self_service,
+            "self_service": _self_service_figures(period),
             "trend": trend,
             "grain": grain,
-            "filters": filters.urlencode(),
         },
     )
 
@@ -352,6 +332,22 @@ def export_tables(sections, queues, people, trend) -> list[tuple[str, list, list
     ]
 
 
+def _filters(request) -> str:
+    """The page's filters as a query string, without the page number or an export."""
+    filters = request.GET.copy()
+    for name in ("p", "export"):
+        filters.pop(name, None)
+    return filters.urlencode()
+
+
+def _page(request, template: str, period, tables, context: dict):
+    """The page, or its tables as a download when asked for one."""
+    download = _exported(request, period, tables)
+    if download is not None:
+        return download
+    return render(request, template, {**context, "period": period, "filters": _filters(request)})
+
+
 def _exported(request, period, tables):
     """The page's tables as a download when `?export=csv` or `?export=xlsx` asks for one, else None."""
     export_format = request.GET.get("export")
@@ -398,8 +394,6 @@ def requests_behind(request, metric: str):
     if metric not in selectors.DRILLS:
         raise Http404
     page = Paginator(selectors.requests_behind(metric, period, scope), PER_PAGE).get_page(request.GET.get("p"))
-    filters = request.GET.copy()
-    filters.pop("p", None)
     return render(
         request,
         "insights/admin/requests.html",
@@ -408,7 +402,7 @@ def requests_behind(request, metric: str):
             "period": period,
             "title": selectors.DRILLS[metric],
             "page": page,
-            "filters": filters.urlencode(),
+            "filters": _filters(request),
         },
     )
 
@@ -453,23 +447,17 @@ def satisfaction(request):
             (str(_("Rated bad")), [_("Answered"), _("Request"), _("Reason"), _("Comment")], rated),
         ]
 
-    download = _exported(request, period, tables)
-    if download is not None:
-        return download
-    filters = request.GET.copy()
-    filters.pop("p", None)
-    filters.pop("export", None)
-    return render(
+    return _page(
         request,
         "insights/admin/satisfaction.html",
+        period,
+        tables,
         {
             "form": form,
-            "period": period,
             "nps": metrics.nps(period),
             "trend": trend,
             "answers": Paginator(answers, PER_PAGE).get_page(request.GET.get("p")),
             "ratings": list(ratings[:PER_PAGE]),
-            "filters": filters.urlencode(),
         },
     )
 
@@ -527,15 +515,12 @@ def self_service(request):
             ),
         ]
 
-    download = _exported(request, period, tables)
-    if download is not None:
-        return download
-    filters = request.GET.copy()
-    filters.pop("export", None)
-    return render(
+    return _page(
         request,
         "insights/admin/self_service.html",
-        {"form": form, "period": period, "figures": figures, **lists, "filters": filters.urlencode()},
+        period,
+        tables,
+        {"form": form, "figures": figures, **lists},
     )
 
 
@@ -592,19 +577,14 @@ def service_levels(request):
             sheets.append((str(heading), header, lines))
         return sheets
 
-    download = _exported(request, period, export)
-    if download is not None:
-        return download
-    filters = request.GET.copy()
-    filters.pop("export", None)
-    return render(
+    return _page(
         request,
         "insights/admin/sla.html",
+        period,
+        export,
         {
             "form": form,
-            "period": period,
             "targets": [(key, label, drill, now[key], before[key]) for key, label, drill in targets],
             "tables": tables,
-            "filters": filters.urlencode(),
         },
     )
