@@ -238,11 +238,12 @@ def seed_demo() -> tuple[list[Site], list[User], str]:
     from tickets.demo import give_plans_their_policy
 
     give_plans_their_policy()
-    from portal.insights.demo import seed_history
-
-    seed_history(agents=[by_email["agent@example.com"], by_email["admin@example.com"]])
     # Demo content is written in bulk; index all of it in one go rather than page by page.
     from portal.search import service
 
     service.rebuild()
+    from portal.insights.demo import seed_history
+
+    # After the index: the history's opened suggestions name real articles and their products.
+    seed_history(agents=[by_email["agent@example.com"], by_email["admin@example.com"]])
     return sites, people, password

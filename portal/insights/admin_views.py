@@ -489,10 +489,22 @@ def self_service(request):
     form, period, _scope = _context(request)
     figures = _self_service_figures(period)
     lists = selectors.self_service_lists(period)
+    products = metrics.self_service_by_product(period)
 
     def tables():
         return [
             (str(_("Figures")), [_("Figure"), _("Value")], [[key, _raw(value)] for key, value in figures.items()]),
+            (
+                str(_("By product")),
+                [
+                    _("Product"),
+                    _("Help article views"),
+                    _("Sessions that opened a suggestion"),
+                    _("Deflected"),
+                    _("Requests filed"),
+                ],
+                [[p["product"], p["help_views"], p["sessions"], p["deflected"], p["requests"]] for p in products],
+            ),
             (
                 str(_("Searches without results")),
                 [_("Query"), _("Searches")],
@@ -520,7 +532,7 @@ def self_service(request):
         "insights/admin/self_service.html",
         period,
         tables,
-        {"form": form, "figures": figures, **lists},
+        {"form": form, "figures": figures, "products": products, **lists},
     )
 
 

@@ -68,8 +68,6 @@ def _customers(rng) -> list:
 def seed_history(*, agents: list, now: datetime | None = None) -> int:
     """Tickets, replies, ratings, NPS answers, help views, searches and filing sessions for the
     last DAYS days. Returns the number of requests written (0 when the history exists)."""
-    from knowledge_base.models import ArticleDailyViews, ArticlePage
-    from portal.search.models import SearchLog, SuggestionOpened
     from tickets.models import ReferenceSequence, RequestType, SatisfactionSurvey, SupportSettings, Ticket
     from tickets.services import SEQUENCE_NAME, choose_policy
 
@@ -164,7 +162,7 @@ def seed_history(*, agents: list, now: datetime | None = None) -> int:
             written.append(ticket)
     ReferenceSequence.objects.update_or_create(name=SEQUENCE_NAME, defaults={"last": number - 1})
     _nps(rng, people, now)
-    _self_service(rng, now, ArticlePage, ArticleDailyViews, SearchLog, SuggestionOpened, zone)
+    _self_service(rng, now, zone)
     rebuild_facts(since=now - timedelta(days=DAYS + 1))
     return len(written)
 
@@ -237,30 +235,31 @@ def _nps(rng, people, now) -> None:
             asked += timedelta(days=90)
 
 
-def _self_service(rng, now, ArticlePage, ArticleDailyViews, SearchLog, SuggestionOpened, zone) -> None:
-    articles = list(ArticlePage.objects.live().values_list("pk", "title", "url_path")[:40])
+def _self_service(rng, now, zone) -> None:
+    from knowledge_base.models import ArticleDailyViews
+    from portal.search.models import SearchEntry, SearchLog, SuggestionOpened
+
+    articles = [
+        (int(source.split(":")[1]), title, url, product)
+        for source, title, url, product in SearchEntry.objects.filter(kind="article", source__startswith="page:")
+        .order_by("source")
+        .values_list("source", "title", "url", "product_name")[:40]
+    ]
     views, searches, opened, starts = [], [], [], []
     for offset in range(DAYS, 0, -1):
         moment = now - timedelta(days=offset)
         day = moment.astimezone(zone).date()
-        for pk, _title, _path in articles:
+        for pk, _title, _url, _product in articles:
             views.append(ArticleDailyViews(article_id=pk, day=day, views=rng.randint(0, 25)))
         for _ in range(rng.randint(10, 40)):
             query = rng.choice(SEARCHES)
-            searches.append(
-                SearchLog(
-                    created_at=moment,
-                    query=query,
-                    normalised=query,
-                    language="en",
-                    results=0 if query in ("vpn", "lte modem") else rng.randint(1, 12),
-                )
-            )
+            results = 0 if query in ("vpn", "lte modem") else rng.randint(1, 12)
+            searches.append(SearchLog(created_at=moment, query=query, normalised=query, language="en", results=results))
         for n in range(rng.randint(2, 8)):
             key = f"demo-{offset}-{n}"
             starts.append(FilingStart(session_key=key, day=day, started_at=moment))
             if articles and rng.random() < 0.6:
-                pk, title, _path = rng.choice(articles)
+                _pk, title, url, product = rng.choice(articles)
                 filed = rng.random() < 0.35
                 opened.append(
                     SuggestionOpened(
@@ -268,8 +267,9 @@ def _self_service(rng, now, ArticlePage, ArticleDailyViews, SearchLog, Suggestio
                         session_key=key,
                         query=title.split()[0].lower(),
                         title=title,
-                        url=f"/help/?article={pk}",
+                        url=url,
                         kind="article",
+                        product=product,
                         opened_at=moment,
                         followed_up="demo" if filed else "",
                         followed_up_at=moment + timedelta(minutes=20) if filed else None,

@@ -395,6 +395,54 @@ def self_service(period: Period) -> dict:
     }
 
 
+def self_service_by_product(period: Period) -> list[dict]:
+    """Self-service and support side by side per product: help views, sessions that opened a
+    suggestion about it while filing and how many of them did not file within 24 hours, requests
+    filed about it, and help views per request. Four queries."""
+    from knowledge_base.models import ArticleDailyViews
+    from portal.search.models import SearchEntry, SuggestionOpened
+
+    rows: dict[str, dict] = {}
+
+    def row(product: str) -> dict:
+        return rows.setdefault(
+            product, {"product": product, "help_views": 0, "sessions": 0, "deflected": 0, "requests": 0}
+        )
+
+    views = (
+        ArticleDailyViews.objects.filter(day__gte=period.first_day, day__lte=period.last_day)
+        .values("article_id")
+        .annotate(n=Sum("views"))
+    )
+    by_article = {item["article_id"]: item["n"] for item in views}
+    sources = {f"page:{pk}": pk for pk in by_article}
+    products = dict(
+        SearchEntry.objects.filter(source__in=list(sources)).values_list("source", "product_name").distinct()
+    )
+    for source, pk in sources.items():
+        row(products.get(source, ""))["help_views"] += by_article[pk]
+    sessions = (
+        SuggestionOpened.objects.filter(period.contains("opened_at"), area=SuggestionOpened.Area.SUPPORT)
+        .values("product", "session_key")
+        .annotate(first_opened=Min("opened_at"), first_filed=Min("followed_up_at"))
+    )
+    for item in sessions:
+        figures = row(item["product"])
+        figures["sessions"] += 1
+        filed = item["first_filed"]
+        figures["deflected"] += filed is None or filed > item["first_opened"] + DEFLECTION_WINDOW
+    for item in RequestFacts.objects.filter(period.contains("created_at")).values("product").annotate(n=Count("pk")):
+        row(item["product"])["requests"] += item["n"]
+    for figures in rows.values():
+        figures["deflection_rate"] = share(figures["deflected"], figures["sessions"])
+        figures["self_service_score"] = (
+            round(figures["help_views"] / figures["requests"], 1) if figures["requests"] else None
+        )
+    return sorted(
+        rows.values(), key=lambda figures: (figures["product"] == "", -figures["requests"], figures["product"])
+    )
+
+
 # --- Tables ---------------------------------------------------------------------------------
 
 

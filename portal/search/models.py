@@ -97,6 +97,9 @@ class SuggestionOpened(models.Model):
     title = models.CharField(_("title"), max_length=255)
     url = models.CharField(max_length=500)
     kind = models.CharField(max_length=20)
+    product = models.CharField(
+        _("product"), max_length=200, blank=True, help_text=_("The product of the page opened, when it has one.")
+    )
     opened_at = models.DateTimeField(default=timezone.now, db_index=True)
     followed_up = models.CharField(
         _("filed afterwards"), max_length=40, blank=True, help_text=_("The request's reference or the topic's number.")

@@ -21,7 +21,7 @@ from community.signals import topic_started
 from portal.ratelimit import allow, client_address
 from tickets.signals import request_filed
 
-from .models import SuggestionOpened
+from .models import SearchEntry, SuggestionOpened
 
 #: Recordings per person (or address, for visitors) in ten minutes.
 RECORDS_PER_WINDOW = 30
@@ -71,6 +71,7 @@ def follow(request, *, area: str):
             title=data["title"][:255],
             url=data["to"][:500],
             kind=(data["kind"] or "article")[:20],
+            product=SearchEntry.objects.filter(url=data["to"]).values_list("product_name", flat=True).first() or "",
         )
     return redirect(data["to"])
 

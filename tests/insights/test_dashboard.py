@@ -176,7 +176,7 @@ def test_every_insights_page_asks_the_same_queries_however_much_it_shows(
         ("/admin/insights/satisfaction/", ["NPS by month", "NPS answers", "Rated bad"]),
         (
             "/admin/insights/self-service/",
-            ["Figures", "Searches without results", "Most viewed articles", "Least helpful articles",
+            ["Figures", "By product", "Searches without results", "Most viewed articles", "Least helpful articles",
              "Community topics nobody answered"],
         ),
     ],
