@@ -29,6 +29,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    path("", include("portal.privacy.urls")),
     path("me/notifications/", include("portal.notifications.urls")),
     path("me/", include("portal.membership.urls")),
     path("me/", include(accounts_urls)),

@@ -242,6 +242,9 @@ def seed_demo() -> tuple[list[Site], list[User], str]:
     from portal.search import service
 
     service.rebuild()
+    from portal.privacy.demo import translate_purposes
+
+    translate_purposes()
     from portal.insights.demo import seed_history
 
     # After the index: the history's opened suggestions name real articles and their products.

@@ -214,16 +214,6 @@ class NPSSurvey(models.Model):
         return "promoter" if self.score >= 9 else "passive" if self.score >= 7 else "detractor"
 
 
-class NPSOptOut(models.Model):
-    """Someone asked never to get the NPS question again (the link in every NPS e-mail)."""
-
-    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return str(self.person_id)
-
-
 class SummarySent(models.Model):
     """The weekly summary of one queue went to its lead: sent once per queue and week."""
 

@@ -1,9 +1,10 @@
 """NPS: ask customers with recent activity how likely they are to recommend us, by e-mail (one
 signed link per score, no sign-in) and in the customer area; the first answer counts.
 
-Who is asked (`send_surveys`, a scheduled command): active customers who, within the activity
-window, had a request solved or paid a renewal, or who have been members for the configured
-number of days — and who were not asked within the period and did not ask us to stop.
+Who is asked (`send_surveys`, a scheduled command): active customers who allow surveys (the
+consent ledger, portal/privacy) and who, within the activity window, had a request solved or paid
+a renewal, or have been members for the configured number of days — and were not asked within the
+period. Every e-mail carries a link that withdraws the surveys consent.
 """
 
 from dataclasses import dataclass
@@ -21,11 +22,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.roles import CUSTOMER, ROLE_GROUPS
+from portal.privacy.consent import SURVEYS, consenting, withdraw_link
 
-from .models import InsightsSettings, NPSOptOut, NPSSurvey, NPSTrigger, RequestFacts
+from .models import InsightsSettings, NPSSurvey, NPSTrigger, RequestFacts
 
 SALT = "portal.insights.nps"
-STOP_SALT = "portal.insights.nps-stop"
 SCORES = range(11)
 
 
@@ -42,11 +43,6 @@ def link(survey: NPSSurvey, score: int) -> str:
     return reverse("insights:nps_answer", kwargs={"token": token})
 
 
-def stop_link(person) -> str:
-    token = signing.dumps({"u": person.pk}, salt=STOP_SALT)
-    return reverse("insights:nps_stop", kwargs={"token": token})
-
-
 def open_link(token: str) -> tuple[NPSSurvey, int]:
     max_age = InsightsSettings.load().nps_valid_days * 86400
     try:
@@ -59,14 +55,6 @@ def open_link(token: str) -> tuple[NPSSurvey, int]:
     if survey is None or data.get("n") not in SCORES:
         raise SurveyError(_("This link is not valid."))
     return survey, data["n"]
-
-
-def person_for_stop_token(token: str):
-    try:
-        data = signing.loads(token, salt=STOP_SALT)
-    except signing.BadSignature:
-        return None
-    return get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
 
 
 @transaction.atomic
@@ -90,10 +78,6 @@ def explain(*, survey: NPSSurvey, comment: str) -> bool:
     updated = NPSSurvey.objects.filter(pk=survey.pk, comment="").update(comment=comment)
     survey.refresh_from_db()
     return bool(updated)
-
-
-def stop(person) -> None:
-    NPSOptOut.objects.get_or_create(person=person)
 
 
 def pending(person, *, now: datetime | None = None) -> NPSSurvey | None:
@@ -122,7 +106,7 @@ def candidates(*, now: datetime | None = None) -> list[Candidate]:
     config = InsightsSettings.load()
     recent = now - timedelta(days=config.nps_activity_days)
     people = get_user_model().objects.filter(is_active=True, groups__name=ROLE_GROUPS[CUSTOMER])
-    people = people.exclude(pk__in=NPSOptOut.objects.values("person_id")).exclude(
+    people = consenting(people, SURVEYS).exclude(
         pk__in=NPSSurvey.objects.filter(asked_at__gte=now - timedelta(days=config.nps_period_days)).values("person_id")
     )
     solved = set(
@@ -195,7 +179,7 @@ def send_email(survey: NPSSurvey) -> None:
             "person": person,
             "scores": [(score, absolute(link(survey, score))) for score in SCORES],
             "customer_area_url": absolute(reverse("insights:nps_form")),
-            "stop_url": absolute(stop_link(person)),
+            "stop_url": absolute(withdraw_link(person, SURVEYS)),
         }
         stop_url = context["stop_url"]
         message = EmailMultiAlternatives(

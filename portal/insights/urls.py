@@ -6,6 +6,5 @@ app_name = "insights"
 
 urlpatterns = [
     path("nps/", views.answer_form, name="nps_form"),
-    path("nps/stop/<str:token>/", views.stop, name="nps_stop"),
     path("nps/<str:token>/", views.answer_link, name="nps_answer"),
 ]

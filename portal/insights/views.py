@@ -1,5 +1,5 @@
-"""The NPS question for customers: one-click answers from the e-mail, the form in the customer
-area, and "stop asking me"."""
+"""The NPS question for customers: one-click answers from the e-mail and the form in the customer
+area (the e-mail's "do not ask me again" is the privacy app's consent withdrawal)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,15 +47,3 @@ def answer_form(request):
             return redirect("accounts:dashboard")
         return render(request, "insights/nps_form.html", {"survey": survey, "form": form}, status=400)
     return render(request, "insights/nps_form.html", {"survey": survey, "form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def stop(request, token):
-    """The link in every NPS e-mail: confirm, then never ask this person again."""
-    person = nps.person_for_stop_token(token)
-    if person is None:
-        return render(request, "insights/nps_stop.html", {"error": _("This link is not valid.")}, status=400)
-    if request.method == "POST":
-        nps.stop(person)
-        return render(request, "insights/nps_stop.html", {"stopped": True})
-    return render(request, "insights/nps_stop.html", {"person": person})

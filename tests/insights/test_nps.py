@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from portal.insights import metrics, nps
 from portal.insights.metrics import Period
-from portal.insights.models import InsightsSettings, NPSOptOut, NPSSurvey, NPSTrigger
+from portal.insights.models import InsightsSettings, NPSSurvey, NPSTrigger
+from portal.privacy.consent import SURVEYS, allows, record
 from tests.factories import UserFactory
 from tickets import services
 from tickets.choices import Impact
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.django_db
 def solved_recently(policy, request_type, agent):
     """A customer whose request was solved yesterday."""
     person = UserFactory(role="customer", email="ana@example.com", display_name="Ana")
+    record(person=person, code=SURVEYS, granted=True, how="signup")
     ticket = services.open_ticket(
         requester=person, request_type=request_type, subject="Wi-Fi", description="…",
         impact=Impact.MINOR, fields={"version": "2", "product": "Router AX3"},
@@ -39,12 +41,16 @@ def links(message) -> list[str]:
 
 
 def test_who_is_asked_and_why(solved_recently, agent):
-    UserFactory(role="customer")  # no activity: not asked
-    stopped = UserFactory(role="customer")
-    NPSOptOut.objects.create(person=stopped)
-    Ticket.objects.update(requester=solved_recently)
+    idle = UserFactory(role="customer")  # allows surveys, but no activity: not asked
+    record(person=idle, code=SURVEYS, granted=True, how="signup")
+    silent = UserFactory(role="customer")  # active, but never allowed surveys: not asked
+    ticket = Ticket.objects.get()
+    ticket.pk, ticket.number, ticket.requester = None, ticket.number + 1, silent
+    ticket.save()
     candidates = nps.candidates()
     assert [(c.person_id, c.trigger) for c in candidates] == [(solved_recently.pk, NPSTrigger.SOLVED_REQUEST)]
+    record(person=solved_recently, code=SURVEYS, granted=False, how="account")  # withdrawn: not asked either
+    assert nps.candidates() == []
 
 
 def test_the_email_scores_in_one_click_and_the_first_answer_counts(client, solved_recently, smtp):
@@ -107,14 +113,14 @@ def test_the_customer_area_asks_and_takes_the_answer(client, solved_recently):
     assert "One question for you" not in client.get(reverse("accounts:dashboard")).content.decode()
 
 
-def test_stopping_needs_a_click_and_is_kept(client, solved_recently, smtp):
+def test_the_emails_withdraw_link_needs_a_click_and_stops_the_question(client, solved_recently, smtp):
     nps.send_surveys()
-    stop = next(url for url in links(smtp.messages[0]) if "/stop/" in url)
+    stop = next(url for url in links(smtp.messages[0]) if "/privacy/withdraw/" in url)
     path = "/" + stop.split("://", 1)[1].split("/", 1)[1]
-    assert client.get(path).status_code == HTTPStatus.OK  # a mail scanner's visit stops nothing
-    assert not NPSOptOut.objects.exists()
+    assert client.get(path).status_code == HTTPStatus.OK  # a mail scanner's visit withdraws nothing
+    assert allows(solved_recently, SURVEYS)
     client.post(path)
-    assert NPSOptOut.objects.filter(person=solved_recently).exists()
+    assert not allows(solved_recently, SURVEYS)
     NPSSurvey.objects.all().delete()
     assert nps.send_surveys() == 0
 

@@ -20,6 +20,9 @@ def committed():
 
 @pytest.fixture
 def solved(make_ticket, customer, agent):
+    from portal.privacy.consent import SURVEYS, record
+
+    record(person=customer, code=SURVEYS, granted=True, how="account")  # survey links need the consent
     ticket = make_ticket(customer)
     with committed():
         services.add_agent_reply(ticket=ticket, agent=agent, body="Fixed it for you.", status=Status.SOLVED)
@@ -87,3 +90,13 @@ def test_the_request_page_takes_a_rating_and_agents_see_it(client, solved, custo
     client.force_login(agent)
     desk = client.get(f"/admin/support/{solved.pk}/").content.decode()
     assert "Rating of this request:" in desk and reason in desk
+
+
+def test_a_customer_who_does_not_allow_surveys_gets_no_rating_links_by_mail(make_ticket, customer, agent, client):
+    ticket = make_ticket(customer)
+    with committed():
+        services.add_agent_reply(ticket=ticket, agent=agent, body="Fixed it for you.", status=Status.SOLVED)
+    to_customer = [m for m in outbox.outbox if m.to == [customer.email]]
+    assert to_customer and all("/support/rate/" not in m.body for m in to_customer)
+    client.force_login(customer)
+    assert "How would you rate" in client.get(ticket.get_absolute_url()).content.decode()  # still on the page

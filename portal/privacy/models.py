@@ -1,0 +1,99 @@
+"""Consent: the purposes a person may agree to, and an append-only ledger of what they said.
+
+A purpose (`Purpose`) is defined by admins with a text in each language and a version; raising
+the version asks everyone again. The ledger (`ConsentEvent`) is never updated or deleted: each
+grant or withdrawal is a new row with when, how and from which address. A person's current
+consent to a purpose is their newest row for it, and counts only for the purpose's current
+version. Required purposes (service e-mails) are part of having an account and are not asked.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.models import TranslatableMixin
+
+
+class Purpose(TranslatableMixin, models.Model):
+    """What a consent is for. The code stays the same in every language and every version."""
+
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Stays the same when the text is translated."))
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("what it means"))
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raise it when the text changes in substance: everyone is asked again.")
+    )
+    required = models.BooleanField(
+        _("required"), default=False, help_text=_("Part of having an account (service e-mails); never asked.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("version"),
+        FieldPanel("required"),
+        FieldPanel("order"),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        ordering = ["order", "pk"]
+        verbose_name = _("consent purpose")
+        verbose_name_plural = _("consent purposes")
+        constraints = [models.UniqueConstraint(fields=["code", "locale"], name="privacy_purpose_code_per_locale")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConsentHow(models.TextChoices):
+    SIGNUP = "signup", _("Sign-up form")
+    ACCOUNT = "account", _("Privacy page (/me/privacy/)")
+    EMAIL_LINK = "email_link", _("Link in an e-mail")
+    AGENT = "agent", _("Agent, on the person's word")
+    IMPORT = "import", _("Import")
+
+
+class ConsentEvent(models.Model):
+    """One grant or withdrawal. Append-only: saving an existing row or deleting one is refused."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="consent_events"
+    )
+    purpose = models.CharField(_("purpose"), max_length=40, db_index=True)
+    version = models.PositiveIntegerField(_("version"))
+    granted = models.BooleanField(_("granted"))
+    how = models.CharField(_("how"), max_length=12, choices=ConsentHow.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        indexes = [models.Index(fields=["person", "purpose", "-at"], name="privacy_consent_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.purpose} v{self.version}: {'yes' if self.granted else 'no'}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("The consent ledger is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("The consent ledger is append-only.")

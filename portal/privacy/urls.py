@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("me/privacy/", views.privacy, name="privacy"),
+    path("me/privacy/<slug:code>/", views.change, name="change"),
+    path("privacy/withdraw/<str:token>/", views.withdraw, name="withdraw"),
+]
