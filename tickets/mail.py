@@ -23,8 +23,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from portal.accounts.signals import may_mail
+
 from .models import EmailDirection, EmailStatus, Message, Ticket, TicketEmail
-from .signals import optional_mail
 
 logger = logging.getLogger(__name__)
 
@@ -193,8 +194,7 @@ def _survey_links(ticket: Ticket) -> dict | None:
     survey = SatisfactionSurvey.objects.filter(ticket=ticket, answered_at__isnull=True).first()
     if survey is None or ticket.status != "solved":
         return None
-    answers = optional_mail.send(sender=SatisfactionSurvey, person=ticket.requester, purpose="surveys")
-    if any(answer is False for _receiver, answer in answers):
+    if not may_mail(ticket.requester, "surveys"):
         return None  # the customer does not allow surveys: rating stays on the request's page
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     return {"good": base + link(survey, "good"), "bad": base + link(survey, "bad")}

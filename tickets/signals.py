@@ -13,10 +13,6 @@ customer_panel = Signal()
 #: Sent after commit with `ticket` and `session_key` (empty when filed by e-mail or an agent):
 #: a request was filed, so the suggestions that session opened did not answer it.
 request_filed = Signal()
-#: Sent with `person` and `purpose` (e.g. "surveys") before optional content goes into an e-mail
-#: (the satisfaction links of a "solved" e-mail): a receiver answering False leaves it out (the
-#: privacy app answers from the consent ledger).
-optional_mail = Signal()
 #: Sent after commit with `survey` when a satisfaction survey is asked, rated or explained.
 survey_changed = Signal()
 #: Sent with `session_key` when someone opens the form to file a request (insights counts the

@@ -1,7 +1,10 @@
 """Every person who signs up becomes a customer; other apps add cards to the customer area.
 
 `dashboard_cards` is sent when someone opens /me/, with `person`: a receiver may answer with a
-`DashboardCard` (a question waiting for them, …). Accounts never imports those apps.
+`DashboardCard` (a question waiting for them, …). `optional_mail` is sent with `person` and
+`purpose` (a consent purpose's code: "surveys", "newsletter", …) before anything optional is
+mailed to them; a receiver answering False stops it (the privacy app answers from the consent
+ledger). Accounts never imports those apps.
 """
 
 from dataclasses import dataclass
@@ -12,6 +15,13 @@ from django.dispatch import Signal, receiver
 from . import services
 
 dashboard_cards = Signal()
+optional_mail = Signal()
+
+
+def may_mail(person, purpose: str) -> bool:
+    """May something optional for `purpose` be mailed to `person`? No when any receiver says no."""
+    answers = optional_mail.send(sender=None, person=person, purpose=purpose)
+    return not any(answer is False for _receiver, answer in answers)
 
 
 @dataclass(frozen=True)

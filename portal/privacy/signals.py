@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from tickets.signals import optional_mail
+from portal.accounts.signals import optional_mail
 
 from .consent import allows
 

@@ -139,6 +139,9 @@ def test_reminders_go_once_each_in_the_persons_language_and_time_zone(customer):
 
 
 def test_a_lapsed_membership_gets_one_win_back_unless_renewed(customer):
+    from portal.privacy.consent import NEWSLETTER, record
+
+    record(person=customer, code=NEWSLETTER, granted=True, how="signup")  # a win-back is marketing
     now = timezone.now()
     subscribe(holder=customer, days=-20, starts_at=now - timedelta(days=200))
     renewed = UserFactory()
@@ -149,3 +152,11 @@ def test_a_lapsed_membership_gets_one_win_back_unless_renewed(customer):
         assert subscriptions.send_reminders(now=now) == 0
     assert Notification.objects.filter(recipient=customer, title__contains="miss").count() == 1
     assert not Notification.objects.filter(recipient=renewed).exists()
+
+
+def test_no_win_back_without_the_newsletter_consent(customer):
+    now = timezone.now()
+    subscribe(holder=customer, days=-20, starts_at=now - timedelta(days=200))
+    with committed():
+        subscriptions.send_reminders(now=now)
+    assert not Notification.objects.filter(recipient=customer, title__contains="miss").exists()

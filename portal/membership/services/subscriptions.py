@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.accounts.signals import may_mail
 from portal.notifications.services import notify
 
 from ..choices import SubscriptionStatus
@@ -129,6 +130,8 @@ def _remind(subscription: Subscription, days: int, now: datetime) -> bool:
     # Each person reads the end date in their own time zone and language.
     groups: dict[tuple[str, str], list] = {}
     for person in _people_to_tell(subscription):
+        if days < 0 and not may_mail(person, "newsletter"):
+            continue  # a win-back is marketing: only for people who allow it
         groups.setdefault((person.locale, person.time_zone), []).append(person)
     url = reverse("membership:subscriptions")
     order = None
