@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import TranslatableMixin
 
+from portal.uploads import PrivateStorage
+
 
 class Purpose(TranslatableMixin, models.Model):
     """What a consent is for. The code stays the same in every language and every version."""
@@ -97,3 +99,47 @@ class ConsentEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The consent ledger is append-only.")
+
+
+def export_path(instance, filename: str) -> str:
+    return f"privacy/exports/{instance.key}.zip"
+
+
+class DataExport(models.Model):
+    """One person's request for a copy of their data: built in the background, downloaded once.
+
+    The link works for `VALID_DAYS`, once, and only for the person it was made for (signed in).
+    """
+
+    VALID_DAYS = 7
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        DOWNLOADED = "downloaded", _("Downloaded")
+        EXPIRED = "expired", _("Expired")
+
+    key = models.UUIDField(unique=True, editable=False)
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="data_exports"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
+    downloaded_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
+    file = models.FileField(storage=PrivateStorage(), upload_to=export_path, max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.requested_at:%Y-%m-%d}"
+
+    @property
+    def expires_at(self):
+        from datetime import timedelta
+
+        return (self.ready_at or self.requested_at) + timedelta(days=self.VALID_DAYS)

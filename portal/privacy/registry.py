@@ -38,6 +38,7 @@ REGISTRY: dict[str, Rule] = {
     "wagtailusers.UserProfile": Rule(("user",), "profile", "delete"),
     "notifications.Notification": Rule(("recipient",), "notifications", "delete"),
     "notifications.NotificationPreference": Rule(("user",), "notifications", "delete"),
+    "privacy.DataExport": Rule(("person",), "", "delete", "Earlier copies of your data are not copied again."),
     "privacy.ConsentEvent": Rule(
         ("person", "recorded_by"), "consents", "keep", "Proof of what you allowed, kept under a pseudonym."
     ),

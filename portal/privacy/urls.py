@@ -6,6 +6,8 @@ app_name = "privacy"
 
 urlpatterns = [
     path("me/privacy/", views.privacy, name="privacy"),
+    path("me/privacy/export/", views.export, name="export"),
+    path("me/privacy/download/<uuid:key>/", views.download, name="download"),
     path("me/privacy/<slug:code>/", views.change, name="change"),
     path("privacy/withdraw/<str:token>/", views.withdraw, name="withdraw"),
 ]

@@ -3,7 +3,7 @@ every optional e-mail, which works without signing in."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from portal.ratelimit import client_address
 
 from . import consent
-from .models import ConsentEvent, ConsentHow
+from .export import ExportError, request_export, take
+from .models import ConsentEvent, ConsentHow, DataExport
 
 
 @login_required
@@ -34,7 +35,8 @@ def privacy(request):
         }
         for purpose in consent.purposes()
     ]
-    return render(request, "privacy/privacy.html", {"rows": rows})
+    latest_export = DataExport.objects.filter(person=person).first()
+    return render(request, "privacy/privacy.html", {"rows": rows, "export": latest_export})
 
 
 @login_required
@@ -71,3 +73,23 @@ def withdraw(request, token: str):
         )
         return render(request, "privacy/withdraw.html", {"purpose": purpose, "done": True})
     return render(request, "privacy/withdraw.html", {"purpose": purpose})
+
+
+@login_required
+@require_POST
+def export(request):
+    """ "Download my data": built in the background; the person is e-mailed when it is ready."""
+    request_export(request.user)
+    messages.success(request, _("We are preparing a copy of your data and will e-mail you a link when it is ready."))
+    return redirect("privacy:privacy")
+
+
+@login_required
+def download(request, key):
+    """The e-mailed link: only for its person, once, for seven days."""
+    try:
+        ready = take(key=key, person=request.user)
+    except ExportError as error:
+        return render(request, "privacy/download.html", {"error": str(error)}, status=403)
+    stamp = ready.ready_at.strftime("%Y-%m-%d")
+    return FileResponse(ready.file.open("rb"), as_attachment=True, filename=f"my-data-{stamp}.zip")
