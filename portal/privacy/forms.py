@@ -1,5 +1,6 @@
-"""The consents offered at sign-up: every optional purpose, unticked."""
+"""The consents offered at sign-up: every optional purpose, unticked, after the password."""
 
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
 from .consent import purposes, record
@@ -10,8 +11,8 @@ def field_name(code: str) -> str:
     return f"consent_{code}"
 
 
-class ConsentSignupForm(forms.Form):
-    """Added to allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): one box per optional purpose."""
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form (ACCOUNT_FORMS["signup"]) with one box per optional purpose."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -20,9 +21,12 @@ class ConsentSignupForm(forms.Form):
                 label=purpose.name, help_text=purpose.description, required=False, initial=False
             )
 
-    def signup(self, request, user):
+    def save(self, request):
         from portal.ratelimit import client_address
 
+        user = super().save(request)
+        if user is None:
+            return user
         for name, value in self.cleaned_data.items():
             if name.startswith("consent_") and value:
                 record(
@@ -32,3 +36,4 @@ class ConsentSignupForm(forms.Form):
                     how=ConsentHow.SIGNUP,
                     ip_address=client_address(request),
                 )
+        return user

@@ -166,7 +166,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_USER_DISPLAY = "portal.accounts.models.user_display"
 ACCOUNT_ADAPTER = "portal.accounts.adapters.AccountAdapter"
 #: The optional consents, unticked, on the sign-up form (portal/privacy).
-ACCOUNT_SIGNUP_FORM_CLASS = "portal.privacy.forms.ConsentSignupForm"
+ACCOUNT_FORMS = {"signup": "portal.privacy.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Repeated failed logins are throttled per address and per client IP (allauth's rate limits).
 ACCOUNT_RATE_LIMITS = {
