@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import TranslatableMixin
 
 from portal.uploads import PrivateStorage
@@ -143,3 +144,23 @@ class DataExport(models.Model):
         from datetime import timedelta
 
         return (self.ready_at or self.requested_at) + timedelta(days=self.VALID_DAYS)
+
+
+@register_setting(icon="lock")
+class RetentionSettings(BaseGenericSetting):
+    """How long the portal keeps what it no longer needs. `apply_retention` (daily) deletes what is
+    older; 0 keeps it for ever."""
+
+    closed_request_files_days = models.PositiveIntegerField(
+        _("files of solved and closed requests (days after closing)"), default=365
+    )
+    incoming_mail_days = models.PositiveIntegerField(
+        _("incoming e-mail as received, once processed or ignored (days)"), default=90
+    )
+    search_log_days = models.PositiveIntegerField(_("searches people ran (days)"), default=180)
+    unverified_account_days = models.PositiveIntegerField(
+        _("accounts whose e-mail address was never confirmed (days after sign-up)"), default=30
+    )
+
+    class Meta:
+        verbose_name = _("retention settings")
