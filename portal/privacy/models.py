@@ -158,9 +158,37 @@ class RetentionSettings(BaseGenericSetting):
         _("incoming e-mail as received, once processed or ignored (days)"), default=90
     )
     search_log_days = models.PositiveIntegerField(_("searches people ran (days)"), default=180)
+    erasure_grace_days = models.PositiveIntegerField(
+        _("days between asking to delete an account and deleting it"), default=14
+    )
     unverified_account_days = models.PositiveIntegerField(
         _("accounts whose e-mail address was never confirmed (days after sign-up)"), default=30
     )
 
     class Meta:
         verbose_name = _("retention settings")
+
+
+class ErasureRequest(models.Model):
+    """Someone asked to delete their account: done after the grace period unless cancelled."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="erasure_requests"
+    )
+    cancel_key = models.UUIDField(unique=True, editable=False)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    due_at = models.DateTimeField(_("due"))
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    done_at = models.DateTimeField(_("erased"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.due_at:%Y-%m-%d}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.cancelled_at is None and self.done_at is None

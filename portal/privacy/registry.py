@@ -16,31 +16,36 @@ neither list, so a new kind of personal data cannot be forgotten.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Rule:
     fields: tuple[str, ...]
     export: str  # the export's file for these rows; "" when they are not exported
     erase: str  # delete, anonymise, keep or detach
-    why: str = ""  # for keep and for rows not exported: the reason the person is told
+    why: object = ""  # for keep and for rows not exported: the reason the person is told (translatable)
 
 
 ERASURES = {"delete", "anonymise", "keep", "detach"}
 
-STAFF_WORK = "A record of staff work, kept with the staff member's name replaced."
-WAGTAIL_EDITING = "Editing history of the help centre: kept, the editor's name replaced."
+STAFF_WORK = _("A record of staff work, kept with the staff member's name replaced.")
+WAGTAIL_EDITING = _("Editing history of the help centre: kept, the editor's name replaced.")
 
 REGISTRY: dict[str, Rule] = {
     # People and accounts
     "accounts.User": Rule((), "profile", "anonymise"),
     "account.EmailAddress": Rule(("user",), "profile", "delete"),
-    "mfa.Authenticator": Rule(("user",), "", "delete", "Secrets of two-factor sign-in are never exported."),
+    "mfa.Authenticator": Rule(("user",), "", "delete", _("Secrets of two-factor sign-in are never exported.")),
     "wagtailusers.UserProfile": Rule(("user",), "profile", "delete"),
     "notifications.Notification": Rule(("recipient",), "notifications", "delete"),
     "notifications.NotificationPreference": Rule(("user",), "notifications", "delete"),
-    "privacy.DataExport": Rule(("person",), "", "delete", "Earlier copies of your data are not copied again."),
+    "privacy.ErasureRequest": Rule(
+        ("person",), "", "keep", _("Proof that your account was erased, kept without your identity.")
+    ),
+    "privacy.DataExport": Rule(("person",), "", "delete", _("Earlier copies of your data are not copied again.")),
     "privacy.ConsentEvent": Rule(
-        ("person", "recorded_by"), "consents", "keep", "Proof of what you allowed, kept under a pseudonym."
+        ("person", "recorded_by"), "consents", "keep", _("Proof of what you allowed, kept under a pseudonym.")
     ),
     # Support
     "tickets.Ticket": Rule(("requester", "assignee", "created_by", "cc"), "requests", "anonymise"),
@@ -52,7 +57,7 @@ REGISTRY: dict[str, Rule] = {
     "tickets.Queue": Rule(("lead", "last_assignee", "agents"), "", "detach", STAFF_WORK),
     "tickets.AgentStatus": Rule(("agent",), "", "delete", STAFF_WORK),
     # Community
-    "community.CommunityProfile": Rule(("user",), "community", "delete"),
+    "community.CommunityProfile": Rule(("user",), "community", "anonymise"),
     "community.Topic": Rule(("author", "last_poster"), "community", "anonymise"),
     "community.Post": Rule(("author",), "community", "anonymise"),
     "community.PostRevision": Rule(("editor",), "community", "anonymise"),
@@ -62,16 +67,16 @@ REGISTRY: dict[str, Rule] = {
     "community.Watch": Rule(("user",), "community", "delete"),
     "community.BadgeAward": Rule(("user", "awarded_by"), "community", "delete"),
     "community.ModerationLogEntry": Rule(
-        ("actor", "target_user"), "", "anonymise", "The moderators' log; kept with names replaced."
+        ("actor", "target_user"), "", "anonymise", _("The moderators' log; kept with names replaced.")
     ),
     "community.Category": Rule(("moderators",), "", "detach", STAFF_WORK),
     # Membership
-    "membership.Subscription": Rule(("holder",), "membership", "keep", "Kept as accounting law requires."),
-    "membership.Order": Rule(("buyer",), "membership", "keep", "Kept as accounting law requires."),
+    "membership.Subscription": Rule(("holder",), "membership", "keep", _("Kept as accounting law requires.")),
+    "membership.Order": Rule(("buyer",), "membership", "keep", _("Kept as accounting law requires.")),
     "membership.PointsEntry": Rule(("user",), "membership", "anonymise"),
     "membership.Redemption": Rule(("user",), "membership", "anonymise"),
     "membership.BenefitCode": Rule(("redeemed_by",), "membership", "anonymise"),
-    "membership.SubscriptionEvent": Rule(("actor",), "membership", "keep", "Kept as accounting law requires."),
+    "membership.SubscriptionEvent": Rule(("actor",), "membership", "keep", _("Kept as accounting law requires.")),
     "membership.BankTransfer": Rule(("imported_by",), "", "detach", STAFF_WORK),
     # Knowledge base
     "knowledge_base.ArticleFeedback": Rule(("user",), "feedback", "delete"),
@@ -93,7 +98,7 @@ REGISTRY: dict[str, Rule] = {
     "wagtailcore.WorkflowState": Rule(("requested_by",), "", "detach", WAGTAIL_EDITING),
     "wagtailcore.TaskState": Rule(("finished_by",), "", "detach", WAGTAIL_EDITING),
     "wagtailcore.UploadedFile": Rule(("uploaded_by_user",), "", "delete", WAGTAIL_EDITING),
-    "wagtailcore.APIToken": Rule(("user",), "", "delete", "Access tokens are never exported."),
+    "wagtailcore.APIToken": Rule(("user",), "", "delete", _("Access tokens are never exported.")),
     "wagtailadmin.EditingSession": Rule(("user",), "", "delete", WAGTAIL_EDITING),
     "wagtailadmin.FormState": Rule(("user",), "", "delete", WAGTAIL_EDITING),
     "wagtailimages.Image": Rule(("uploaded_by_user",), "", "detach", WAGTAIL_EDITING),

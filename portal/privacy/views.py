@@ -1,6 +1,7 @@
 """/me/privacy/: each purpose with its history, changed in one click; and the withdrawal link of
 every optional e-mail, which works without signing in."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.ratelimit import client_address
 
-from . import consent
+from . import consent, erasure
 from .export import ExportError, request_export, take
 from .models import ConsentEvent, ConsentHow, DataExport
 
@@ -93,3 +94,28 @@ def download(request, key):
         return render(request, "privacy/download.html", {"error": str(error)}, status=403)
     stamp = ready.ready_at.strftime("%Y-%m-%d")
     return FileResponse(ready.file.open("rb"), as_attachment=True, filename=f"my-data-{stamp}.zip")
+
+
+@reauthentication_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    """ "Delete my account": what goes and what stays (from the registry), after signing in again."""
+    existing = erasure.pending(request.user)
+    if request.method == "POST" and existing is None:
+        existing = erasure.request_erasure(request.user)
+        messages.success(
+            request,
+            _("Your account will be deleted on %(date)s. We e-mailed you a link that cancels it.")
+            % {"date": existing.due_at.strftime("%Y-%m-%d")},
+        )
+        return redirect("privacy:delete_account")
+    return render(request, "privacy/delete.html", {"pending": existing, "plan": erasure.what_happens()})
+
+
+@require_http_methods(["GET", "POST"])
+def cancel_erasure(request, key):
+    """The e-mailed link: a page that asks, and a button that cancels the deletion."""
+    if request.method == "POST":
+        cancelled = erasure.cancel(key)
+        return render(request, "privacy/cancel.html", {"cancelled": cancelled, "done": True})
+    return render(request, "privacy/cancel.html", {})
