@@ -62,6 +62,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.add_cannedresponse",
         "tickets.change_cannedresponse",
         "tickets.view_cannedresponse",
+        "privacy.add_datasubjectrequest",
+        "privacy.view_datasubjectrequest",
     ],
     EDITOR: [
         "wagtailadmin.access_admin",
@@ -131,6 +133,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_ticket",
         "tickets.change_supportsettings",
         "insights.view_all_insights",
+        *[f"privacy.{action}_datasubjectrequest" for action in ("add", "change", "view")],
+        *[f"privacy.{action}_purpose" for action in ("add", "change", "view")],
         "portal_search.view_searchlog",
         "community.moderate_topic",
         "community.view_moderationlogentry",

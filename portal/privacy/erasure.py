@@ -24,8 +24,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import ErasureRequest, RetentionSettings
+from .models import DataSubjectRequest, ErasureRequest, RetentionSettings
 from .registry import REGISTRY
+from .requests import close_requests, record_request
 
 FORMER_MEMBER = "Former member"
 
@@ -58,6 +59,7 @@ def request_erasure(person, *, now=None) -> ErasureRequest:
     request = ErasureRequest.objects.create(
         person=person, cancel_key=uuid.uuid4(), requested_at=now, due_at=now + timedelta(days=grace)
     )
+    record_request(person, DataSubjectRequest.Kind.ERASURE)
     url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("privacy:cancel_erasure", args=[request.cancel_key])
     with translation.override(person.locale):
         message = render_to_string("privacy/email/erasure.txt", {"person": person, "request": request, "url": url})
@@ -74,6 +76,7 @@ def cancel(key) -> ErasureRequest | None:
         return None
     request.cancelled_at = timezone.now()
     request.save(update_fields=["cancelled_at"])
+    close_requests(request.person, DataSubjectRequest.Kind.ERASURE, note=_("Cancelled by the person."))
     return request
 
 
@@ -135,5 +138,6 @@ def erase_due(*, now=None) -> int:
     for request in ErasureRequest.objects.filter(due_at__lte=now, cancelled_at__isnull=True, done_at__isnull=True):
         erase(request.person)
         ErasureRequest.objects.filter(pk=request.pk).update(done_at=now)
+        close_requests(request.person, DataSubjectRequest.Kind.ERASURE)
         count += 1
     return count

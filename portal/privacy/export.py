@@ -33,8 +33,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .models import DataExport
+from .models import DataExport, DataSubjectRequest
 from .registry import REGISTRY
+from .requests import close_requests, record_request
 
 #: Fields never exported, whatever model they are on.
 SECRETS = {"password", "secret", "key", "token", "token_hash", "data"}
@@ -120,6 +121,7 @@ def request_export(person) -> DataExport:
     if pending is not None:
         return pending
     export = DataExport.objects.create(person=person, key=uuid.uuid4())
+    record_request(person, DataSubjectRequest.Kind.EXPORT)
     transaction.on_commit(lambda: build_export_task.enqueue(export_id=export.pk))
     return export
 
@@ -137,6 +139,7 @@ def build(export_id: int) -> None:
     export.file.save(f"{export.key}.zip", ContentFile(content), save=False)
     export.size, export.status, export.ready_at = len(content), DataExport.Status.READY, timezone.now()
     export.save(update_fields=["file", "size", "status", "ready_at"])
+    close_requests(export.person, DataSubjectRequest.Kind.EXPORT)
     person = export.person
     url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("privacy:download", kwargs={"key": export.key})
     with translation.override(person.locale):

@@ -192,3 +192,86 @@ class ErasureRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.cancelled_at is None and self.done_at is None
+
+
+class DataSubjectRequest(models.Model):
+    """A person's request under data-protection law, however it reached us, with its deadline.
+
+    Requests made on the portal (a download, a deletion) are recorded here by themselves; staff add
+    those that came by phone, mail or in person (admin → Privacy → Data-subject requests), and
+    saving one that asks for a copy or a deletion starts it for the person.
+    """
+
+    DEADLINE_DAYS = 30
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("A copy of their data")
+        ERASURE = "erasure", _("Deleting their account")
+        CORRECTION = "correction", _("Correcting their data")
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("On the portal")
+        PHONE = "phone", _("By phone")
+        MAIL = "mail", _("By mail or e-mail")
+        IN_PERSON = "in_person", _("In person")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        REFUSED = "refused", _("Refused")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="data_requests"
+    )
+    kind = models.CharField(_("asks for"), max_length=12, choices=Kind.choices)
+    channel = models.CharField(_("came"), max_length=12, choices=Channel.choices, default=Channel.PHONE)
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("What they asked for, in their words; how you checked it was them.")
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    due_at = models.DateTimeField(_("answer by"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+
+    panels = [
+        FieldPanel("person"),
+        FieldPanel("kind"),
+        FieldPanel("channel"),
+        FieldPanel("note"),
+        FieldPanel("status"),
+    ]
+
+    class Meta:
+        ordering = ["status", "due_at"]
+        verbose_name = _("data-subject request")
+        verbose_name_plural = _("data-subject requests")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.person}"
+
+    def save(self, *args, **kwargs):
+        from datetime import timedelta
+
+        if self.due_at is None:
+            self.due_at = self.received_at + timedelta(days=self.DEADLINE_DAYS)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_late(self) -> bool:
+        return self.status == self.Status.OPEN and timezone.now() > self.due_at

@@ -43,6 +43,9 @@ REGISTRY: dict[str, Rule] = {
     "privacy.ErasureRequest": Rule(
         ("person",), "", "keep", _("Proof that your account was erased, kept without your identity.")
     ),
+    "privacy.DataSubjectRequest": Rule(
+        ("person", "recorded_by", "handled_by"), "", "keep", _("Proof of what you asked and how it was handled.")
+    ),
     "privacy.DataExport": Rule(("person",), "", "delete", _("Earlier copies of your data are not copied again.")),
     "privacy.ConsentEvent": Rule(
         ("person", "recorded_by"), "consents", "keep", _("Proof of what you allowed, kept under a pseudonym.")

@@ -1,10 +1,12 @@
-"""Admin: consent purposes, translatable snippets (Snippets → Consent purposes)."""
+"""Admin: consent purposes (translatable snippets) and Privacy → data-subject requests."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Purpose
+from .models import DataSubjectRequest, Purpose
+from .requests import start
 
 
 class PurposeViewSet(SnippetViewSet):
@@ -14,4 +16,28 @@ class PurposeViewSet(SnippetViewSet):
     list_display = ["name", "code", "version", "required", "is_active"]
 
 
-register_snippet(PurposeViewSet)
+class DataSubjectRequestViewSet(SnippetViewSet):
+    """The queue, oldest deadline first; "Add" records one that came by phone, mail or in person."""
+
+    model = DataSubjectRequest
+    icon = "mail"
+    menu_label = _("Data-subject requests")
+    list_display = ["person", "kind", "channel", "received_at", "due_at", "status", "handled_at"]
+    list_filter = ["status", "kind", "channel"]
+    ordering = ["status", "due_at"]
+
+
+class PrivacyGroup(SnippetViewSetGroup):
+    items = (DataSubjectRequestViewSet, PurposeViewSet)
+    menu_icon = "lock"
+    menu_label = _("Privacy")
+    menu_name = "privacy"
+
+
+register_snippet(PrivacyGroup)
+
+
+@hooks.register("after_create_snippet")
+def start_a_recorded_request(request, instance):
+    if isinstance(instance, DataSubjectRequest):
+        start(instance, staff=request.user)
