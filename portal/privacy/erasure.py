@@ -123,7 +123,15 @@ def erase(person) -> None:
     person.set_unusable_password()  # every session's hash no longer matches: all signed out
     person.save(update_fields=["password"])
     person.groups.clear()
-    from community.models import CommunityProfile
+    from community.models import CommunityProfile, Post, PostRevision
+    from tickets.models import InboundEmail
+
+    # The e-mails they wrote to support, as received, carry their name and address in every header.
+    InboundEmail.objects.filter(ticket__requester=person).update(raw=b"", sender="")
+    if RetentionSettings.load().erase_post_text:
+        removed = _("(removed)")
+        Post.objects.filter(author=person).update(body_source=removed, body_html=f"<p>{removed}</p>")
+        PostRevision.objects.filter(post__author=person).delete()
 
     # The public profile stays (standing counts, posts link to it) under a handle that says nothing.
     CommunityProfile.objects.filter(user=person).update(handle=f"former-{uuid.uuid4().hex[:10]}", sanction_reason="")

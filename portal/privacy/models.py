@@ -161,6 +161,11 @@ class RetentionSettings(BaseGenericSetting):
     erasure_grace_days = models.PositiveIntegerField(
         _("days between asking to delete an account and deleting it"), default=14
     )
+    erase_post_text = models.BooleanField(
+        _("remove the text of a deleted account's community posts"),
+        default=False,
+        help_text=_("Off: posts keep their text under “Former member”, so threads stay readable."),
+    )
     unverified_account_days = models.PositiveIntegerField(
         _("accounts whose e-mail address was never confirmed (days after sign-up)"), default=30
     )

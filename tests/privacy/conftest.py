@@ -40,4 +40,18 @@ def person(request_type, agent, questions, django_capture_on_commit_callbacks): 
     community.vote(post=theirs, user=who, value=1)
     points.settle(user=who, source="test:1", points=50, reason="manual")
     notify(recipients=[who], kind="membership.reminder", title="Your membership ends soon", url="/me/")
+    from portal.insights import nps
+    from portal.insights.models import NPSTrigger
+    from portal.search.models import SuggestionOpened
+
+    nps.answer(survey=nps.ask(person=who, trigger=NPSTrigger.SOLVED_REQUEST), score=9, comment="Quick.")
+    SuggestionOpened.objects.create(
+        area="support",
+        session_key="s",
+        user=who,
+        query="router",
+        title="Reset the router",
+        url="/help/",
+        kind="article",
+    )
     return who
