@@ -353,6 +353,11 @@ class CommunityProfile(models.Model):
     silenced_until = models.DateTimeField(_("silenced until"), null=True, blank=True)
     suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
     sanction_reason = models.CharField(_("reason"), max_length=255, blank=True)
+    former_member = models.BooleanField(
+        _("former member"),
+        default=False,
+        help_text=_("The person deleted their account: the profile stays, nameless, so their posts' links work."),
+    )
 
     class Meta:
         verbose_name = _("community profile")

@@ -584,7 +584,7 @@ def moderate_post(request, pk):
 
 def profile(request, handle):
     profile = get_object_or_404(CommunityProfile.objects.select_related("user"), handle=handle)
-    if not profile.user.is_active:
+    if not profile.user.is_active and not profile.former_member:
         raise Http404
     context = selectors.profile_page(request.user, profile)
     context["level_name"] = services.reputation_level(context["reputation"])

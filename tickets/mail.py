@@ -23,7 +23,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from portal.accounts.signals import may_mail
+from portal.accounts.signals import may_mail, withdraw_url
 
 from .models import EmailDirection, EmailStatus, Message, Ticket, TicketEmail
 
@@ -197,7 +197,11 @@ def _survey_links(ticket: Ticket) -> dict | None:
     if not may_mail(ticket.requester, "surveys"):
         return None  # the customer does not allow surveys: rating stays on the request's page
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return {"good": base + link(survey, "good"), "bad": base + link(survey, "bad")}
+    return {
+        "good": base + link(survey, "good"),
+        "bad": base + link(survey, "bad"),
+        "stop": withdraw_url(ticket.requester, "surveys"),
+    }
 
 
 def _promise(ticket: Ticket):

@@ -64,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "tickets.view_cannedresponse",
         "privacy.add_datasubjectrequest",
         "privacy.view_datasubjectrequest",
+        "privacy.add_consentevent",
     ],
     EDITOR: [
         "wagtailadmin.access_admin",
@@ -135,6 +136,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "insights.view_all_insights",
         *[f"privacy.{action}_datasubjectrequest" for action in ("add", "change", "view")],
         *[f"privacy.{action}_purpose" for action in ("add", "change", "view")],
+        "privacy.add_consentevent",
         "portal_search.view_searchlog",
         "community.moderate_topic",
         "community.view_moderationlogentry",

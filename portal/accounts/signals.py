@@ -16,6 +16,16 @@ from . import services
 
 dashboard_cards = Signal()
 optional_mail = Signal()
+#: Sent with `person` and `purpose`: a receiver may answer with the address of a link that
+#: withdraws that consent without signing in (the privacy app does), for the foot of the e-mail.
+withdraw_link = Signal()
+
+
+def withdraw_url(person, purpose: str) -> str:
+    """The link that stops mail of `purpose` for `person`, or "" when no app offers one."""
+    return next(
+        (answer for _receiver, answer in withdraw_link.send(sender=None, person=person, purpose=purpose) if answer), ""
+    )
 
 
 def may_mail(person, purpose: str) -> bool:

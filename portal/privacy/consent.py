@@ -10,6 +10,7 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Locale
 
 from .models import ConsentEvent, Purpose
@@ -82,7 +83,7 @@ def consenting(people: QuerySet, code: str) -> QuerySet:
 
 
 @transaction.atomic
-def record(*, person, code: str, granted: bool, how: str, ip_address=None, note: str = "", recorded_by=None):
+def record(*, person, code: str, granted: bool, how: str, ip_address=None, note: str = "", recorded_by=None, at=None):
     """Record a grant or a withdrawal when it changes what `person` allows; returns the new row or None."""
     of = purpose(code)
     if of is None or of.required:
@@ -100,6 +101,7 @@ def record(*, person, code: str, granted: bool, how: str, ip_address=None, note:
         note=note[:255],
         ip_address=ip_address or None,
         recorded_by=recorded_by,
+        at=at or timezone.now(),
     )
 
 

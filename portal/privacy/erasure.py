@@ -134,7 +134,9 @@ def erase(person) -> None:
         PostRevision.objects.filter(post__author=person).delete()
 
     # The public profile stays (standing counts, posts link to it) under a handle that says nothing.
-    CommunityProfile.objects.filter(user=person).update(handle=f"former-{uuid.uuid4().hex[:10]}", sanction_reason="")
+    CommunityProfile.objects.filter(user=person).update(
+        handle=f"former-{uuid.uuid4().hex[:10]}", sanction_reason="", former_member=True
+    )
     from portal.cache_versions import COMMUNITY, SEARCH, bump
 
     bump(COMMUNITY, SEARCH)

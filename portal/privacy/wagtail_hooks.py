@@ -1,10 +1,13 @@
 """Admin: consent purposes (translatable snippets) and Privacy → data-subject requests."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import admin_views
 from .models import DataSubjectRequest, Purpose
 from .requests import start
 
@@ -35,6 +38,21 @@ class PrivacyGroup(SnippetViewSetGroup):
 
 
 register_snippet(PrivacyGroup)
+
+
+class RecordConsentMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.may_record(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_privacy_urls():
+    return [path("privacy/record-consent/", admin_views.record_consent, name="privacy_record_consent")]
+
+
+@hooks.register("register_settings_menu_item")
+def register_record_consent_menu_item():
+    return RecordConsentMenuItem(_("Record a consent"), reverse("privacy_record_consent"), icon_name="lock", order=900)
 
 
 @hooks.register("after_create_snippet")

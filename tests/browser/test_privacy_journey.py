@@ -79,5 +79,9 @@ def test_consent_export_delete_cancel_delete(page, live_site, mailoutbox, screen
     page.goto(base + topic.get_absolute_url())
     assert "Former member" in page.content() and "lena" not in page.content().lower()
     screenshot(page, "after-erasure-1280")
+    from community.models import CommunityProfile
+
+    page.goto(base + CommunityProfile.objects.get(user=person).get_absolute_url())
+    assert "Former member" in page.content() and "lena" not in page.content().lower()
     page.goto(base + "/me/")
     assert "/accounts/login/" in page.url  # signed out everywhere

@@ -112,3 +112,37 @@ def test_purposes_speak_the_readers_language():
         assert consent.purposes()[1].name.startswith("Анкете")
     with translation.override("en"):
         assert consent.purposes()[1].name == "Satisfaction and recommendation surveys"
+
+
+def test_an_agent_records_what_a_person_said_on_the_phone(client, customer):
+    agent = UserFactory(role="agent", display_name="Ana Agent")
+    client.force_login(agent)
+    url = reverse("privacy_record_consent")
+    assert client.get(url).status_code == HTTPStatus.OK
+    page = client.post(url, {"email": "nobody@example.com", "purpose": "newsletter", "granted": "1", "note": "x"})
+    assert "Nobody has an account with this address." in page.content.decode()
+    client.post(url, {"email": customer.email, "purpose": "newsletter", "granted": "1", "note": "Called on Monday."})
+    event = ConsentEvent.objects.get(person=customer)
+    assert (event.how, event.note, event.recorded_by, event.granted) == ("agent", "Called on Monday.", agent, True)
+    client.force_login(customer)
+    assert client.get(url).status_code != HTTPStatus.OK
+
+
+def test_consents_are_imported_once_with_their_dates(customer, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    source = tmp_path / "consents.csv"
+    source.write_text(
+        f"email,purpose,granted,at,note\n{customer.email},newsletter,yes,2026-03-01T10:00:00+01:00,paper form\n"
+        "ghost@example.com,newsletter,yes,,\n",
+        encoding="utf-8",
+    )
+    out, err = StringIO(), StringIO()
+    call_command("import_consents", str(source), stdout=out, stderr=err)
+    call_command("import_consents", str(source), stdout=out, stderr=err)
+    event = ConsentEvent.objects.get(person=customer)
+    assert (event.how, event.note, event.at.year, event.at.month) == ("import", "paper form", 2026, 3)
+    assert "Recorded 1, skipped 1." in out.getvalue() and "Recorded 0, skipped 1." in out.getvalue()
+    assert "line 3" in err.getvalue()

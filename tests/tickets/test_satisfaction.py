@@ -39,6 +39,8 @@ def survey_links(ticket):
 
 def test_a_solved_request_asks_once_and_the_first_click_counts(client, solved):
     good, bad = survey_links(solved)
+    sent = [m for m in outbox.outbox if m.to == [solved.requester.email] and "rate" in m.body][-1]
+    assert "No more survey questions: http" in sent.body and "/privacy/withdraw/" in sent.body
     response = client.get(good)
     assert response.status_code == 200 and "Thank you for rating" in response.content.decode()
     survey = SatisfactionSurvey.objects.get(ticket=solved)
