@@ -38,7 +38,7 @@ from .registry import REGISTRY
 from .requests import close_requests, record_request
 
 #: Fields never exported, whatever model they are on.
-SECRETS = {"password", "secret", "key", "token", "token_hash", "data"}
+SECRETS = {"password", "secret", "key", "token", "token_hash", "data", "extra_data"}
 
 
 class ExportError(Exception):
@@ -61,9 +61,22 @@ def _neighbours(label: str, person) -> Q:
     return Q(pk__in=[])
 
 
+#: Kinds of data reached through another model rather than a relation to the person:
+#: (model, export file, the person's rows).
+REACHED = [
+    ("membership.Invoice", "membership", lambda person: Q(order__buyer=person)),
+    ("membership.Payment", "membership", lambda person: Q(order__buyer=person)),
+]
+
+
 def collect(person) -> dict[str, list[dict]]:
     """{export file: [{"model", "pk", "fields"}, …]} for everything declared exportable."""
     files: dict[str, list[dict]] = {}
+    for label, name, condition in REACHED:
+        rows = apps.get_model(label)._default_manager.filter(condition(person)).order_by("pk")
+        for item in serializers.serialize("python", rows):
+            item["fields"] = {key: value for key, value in item["fields"].items() if key not in SECRETS}
+            files.setdefault(name, []).append(item)
     for label, rule in REGISTRY.items():
         if not rule.export:
             continue

@@ -79,3 +79,21 @@ def test_an_expired_download_is_refused(client, person, django_capture_on_commit
     assert export.expire_old() == 1
     assert export.expire_old() == 0
     assert not DataExport.objects.get(pk=built.pk).file
+
+
+def test_invoices_and_payments_come_with_the_orders(db, settings):
+    from portal.membership.models import MembershipSettings
+    from tests.membership.test_billing import ACCOUNT, make_plans, order_for, pay_by_card, subscribe
+
+    rules = MembershipSettings.load()
+    rules.bank_account, rules.payee_name = ACCOUNT, "Northwind d.o.o."
+    rules.save()
+    plan = make_plans()[0]
+    member = UserFactory(role="customer")
+    order = order_for(subscribe(member, plan, days=5), plan, member)
+    pay_by_card(order, member)
+    membership = json.loads(open_zip(export.build_zip(member)).read("membership.json"))
+    models = {row["model"] for row in membership}
+    assert {"membership.order", "membership.invoice", "membership.payment"} <= models
+    payment = next(row for row in membership if row["model"] == "membership.payment")
+    assert "token" not in payment["fields"] and "extra_data" not in payment["fields"]
