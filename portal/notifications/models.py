@@ -27,6 +27,12 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     # Where an answer to the e-mail goes (an agent's own signed address on a request), if anywhere.
     reply_to = models.CharField(_("reply address"), max_length=254, blank=True)
+    purpose = models.CharField(
+        _("consent it needs"),
+        max_length=40,
+        blank=True,
+        help_text=_("For optional mail (a win-back, an offer): the consent purpose its e-mail needs."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)

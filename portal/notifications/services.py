@@ -20,18 +20,27 @@ def notify(
     body: str = "",
     email: bool = True,
     reply_to: Callable | None = None,
+    purpose: str = "",
 ) -> list[Notification]:
     """Create a notification for each recipient; e-mail those who want it, after commit.
 
     `title` and `body` are already in the recipient's language or language-neutral. `email=False`
     when the caller sends its own e-mail (support's threaded request e-mails). `reply_to(person)`
-    gives the address an answer to that person's e-mail goes to.
+    gives the address an answer to that person's e-mail goes to. `purpose` marks optional mail (a
+    win-back, an offer): its e-mail goes only to people who allow that consent purpose, with a link
+    that withdraws it.
     """
     recipients = list({user.pk: user for user in recipients if user.is_active}.values())
     created = Notification.objects.bulk_create(
         [
             Notification(
-                recipient=user, kind=kind, title=title, url=url, body=body, reply_to=reply_to(user) if reply_to else ""
+                recipient=user,
+                kind=kind,
+                title=title,
+                url=url,
+                body=body,
+                reply_to=reply_to(user) if reply_to else "",
+                purpose=purpose,
             )
             for user in recipients
         ]

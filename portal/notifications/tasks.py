@@ -4,6 +4,8 @@ from django.utils import timezone, translation
 from django.utils.translation import ngettext
 from django_tasks import task
 
+from portal.accounts.signals import may_mail, withdraw_url
+
 from . import emails
 from .models import Notification
 
@@ -15,11 +17,16 @@ def send_notification_email(*, notification_id: int) -> None:
     if notification is None or notification.emailed_at is not None:
         return
     recipient = notification.recipient
+    context = {"notification": notification, "link": emails.absolute(notification.url)}
+    if notification.purpose:
+        if not may_mail(recipient, notification.purpose):
+            return  # optional mail, and the consent was withdrawn since: not sent
+        context["withdraw_url"] = withdraw_url(recipient, notification.purpose)
     emails.send(
         recipient=recipient,
         subject=notification.title,
         template="notifications/email/notification",
-        context={"notification": notification, "link": emails.absolute(notification.url)},
+        context=context,
         reply_to=notification.reply_to,
     )
     Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(emailed_at=timezone.now())

@@ -160,3 +160,27 @@ def test_no_win_back_without_the_newsletter_consent(customer):
     with committed():
         subscriptions.send_reminders(now=now)
     assert not Notification.objects.filter(recipient=customer, title__contains="miss").exists()
+
+
+def test_the_win_back_email_links_to_withdrawing_the_consent_and_is_not_sent_once_withdrawn(customer):
+    from django.core import mail
+
+    from portal.privacy.consent import NEWSLETTER, record
+
+    record(person=customer, code=NEWSLETTER, granted=True, how="signup")
+    now = timezone.now()
+    subscribe(holder=customer, days=-20, starts_at=now - timedelta(days=200))
+    with committed():
+        subscriptions.send_reminders(now=now)
+    (sent,) = [m for m in mail.outbox if m.to == [customer.email] and "miss" in m.subject]
+    assert "No more offers like this: http" in sent.body and "/privacy/withdraw/" in sent.body
+    # Withdrawn between the notification and its e-mail: the e-mail is not sent.
+    from portal.notifications.models import Notification
+    from portal.notifications.tasks import send_notification_email
+
+    notification = Notification.objects.get(recipient=customer, kind="membership.win_back")
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+    record(person=customer, code=NEWSLETTER, granted=False, how="email_link")
+    mail.outbox.clear()
+    send_notification_email.call(notification_id=notification.pk)
+    assert not mail.outbox

@@ -154,5 +154,8 @@ def _remind(subscription: Subscription, days: int, now: datetime) -> bool:
             else:
                 end = timezone.localtime(subscription.ends_at, ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
                 title = _("Your membership ends on %(date)s") % {"date": end}
-            notify(recipients=group, kind="membership.reminder", title=title, url=url)
+            if days < 0:
+                notify(recipients=group, kind="membership.win_back", title=title, url=url, purpose="newsletter")
+            else:
+                notify(recipients=group, kind="membership.reminder", title=title, url=url)
     return True
