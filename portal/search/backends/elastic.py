@@ -17,7 +17,7 @@ import time
 from django.conf import settings
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, helpers
-from elasticsearch.dsl import (
+from elasticsearch_dsl import (
     Date,
     Document,
     Float,
@@ -86,7 +86,7 @@ def index_settings() -> dict:
 
 def index_body() -> dict:
     """What a new index is created with: the analyzers, the shard settings and the mappings."""
-    from elasticsearch.dsl import Index
+    from elasticsearch_dsl import Index
 
     index = Index("portal-search")
     index.settings(**index_settings())
