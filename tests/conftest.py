@@ -7,6 +7,7 @@ from wagtail.models import Collection, Locale, Page, Site
 from knowledge_base.models import HelpIndexPage
 from portal.accounts.roles import sync_role_groups
 from portal.home.models import HomePage
+from portal.privacy.defaults import ensure_purposes
 from themes.models import BrandingSettings
 
 from .factories import UserFactory
@@ -22,6 +23,7 @@ def ensure_baseline() -> None:
     if not Collection.objects.exists():
         Collection.add_root(name="Root")
     sync_role_groups(apps)
+    ensure_purposes(apps)
 
 
 @pytest.fixture(autouse=True)
