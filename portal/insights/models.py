@@ -54,6 +54,8 @@ class RequestFacts(models.Model):
     rating = models.CharField(max_length=4, blank=True)
     rating_reason = models.CharField(max_length=120, blank=True)
     rated_at = models.DateTimeField(null=True, db_index=True)
+    #: The newest TicketEvent measured: a later refresh for an older event has nothing new to read.
+    last_event_id = models.BigIntegerField(null=True)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

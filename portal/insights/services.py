@@ -1,6 +1,7 @@
 """Keeping the facts (models.py) true: measure a request again whenever it changes."""
 
 from django.db import transaction
+from django.db.models import Max
 
 from portal.membership.entitlements import support_entitlement
 from tickets import sla
@@ -51,6 +52,7 @@ def refresh_facts(ticket_pk: int, *, calendar: sla.Calendar | None = None) -> Re
         .order_by("created_at", "pk")
         .values_list("created_at", "from_customer", "author_id")
     ]
+    last_event_id = TicketEvent.objects.filter(ticket=ticket).aggregate(newest=Max("pk"))["newest"]
     changes = [
         StatusChange(*row)
         for row in TicketEvent.objects.filter(ticket=ticket, kind=EventKind.STATUS)
@@ -99,6 +101,7 @@ def refresh_facts(ticket_pk: int, *, calendar: sla.Calendar | None = None) -> Re
             "resolution_business_seconds": measured.resolution_business_seconds,
             "resolution_sla": measured.resolution_sla,
             "reopens": len(measured.reopenings),
+            "last_event_id": last_event_id,
             "survey_asked_at": survey.get("asked_at"),
             "rating": survey.get("rating") or "",
             "rating_reason": survey.get("reason") or "",
@@ -127,6 +130,14 @@ def refresh_facts(ticket_pk: int, *, calendar: sla.Calendar | None = None) -> Re
         ReopenFacts(request=facts, reopened_at=moment, queue_id=ticket.queue_id) for moment in measured.reopenings
     )
     return facts
+
+
+def refresh_after(ticket_pk: int, event_pk: int) -> RequestFacts | None:
+    """Measure again after an event, unless a refresh since has read it already: one change writes
+    two or three events in one transaction, and the request needs measuring once."""
+    if RequestFacts.objects.filter(ticket_id=ticket_pk, last_event_id__gte=event_pk).exists():
+        return None
+    return refresh_facts(ticket_pk)
 
 
 def rebuild_facts(*, since=None) -> int:

@@ -14,10 +14,10 @@ from tickets.signals import filing_started, survey_changed
 def refresh_after_event(sender, instance, created, raw=False, **kwargs):
     if not created or raw:
         return
-    from .services import refresh_facts
+    from .services import refresh_after
 
-    ticket_pk = instance.ticket_id
-    transaction.on_commit(lambda: refresh_facts(ticket_pk), robust=True)
+    ticket_pk, event_pk = instance.ticket_id, instance.pk
+    transaction.on_commit(lambda: refresh_after(ticket_pk, event_pk), robust=True)
 
 
 @receiver(filing_started, dispatch_uid="insights.record_filing_start")

@@ -307,3 +307,22 @@ def test_slicing_by_product_and_organisation(week, client):
     page = client.get("/admin/insights/", {"start": "2026-12-07", "end": "2026-12-13", "product": "No such product"})
     assert page.status_code == 200
     assert "Select a valid choice" in page.content.decode()
+
+
+def test_one_change_is_measured_once_however_many_events_it_writes(
+    policy, request_type, agent, customer, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = services.open_ticket(
+            requester=customer, request_type=request_type, subject="Wi-Fi", description="…",
+            impact=Impact.MINOR, fields={"version": "2"},
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.add_agent_reply(ticket=ticket, agent=agent, body="On it.", status=Status.WAITING_ON_CUSTOMER)
+    refreshes = [q for q in queries.captured_queries if "MAX(" in q["sql"] and "tickets_ticketevent" in q["sql"]]
+    assert len(callbacks) >= 2  # a reply and a status change: two events…
+    assert len(refreshes) == 1  # …measured once
+    assert ReplyFacts.objects.filter(request_id=ticket.pk, kind="first").count() == 1
