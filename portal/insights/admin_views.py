@@ -419,6 +419,9 @@ def satisfaction(request):
         .select_related("person", "follow_up")
         .order_by("-answered_at")
     )
+    if scope.queues is not None:
+        # An agent reads what customers of their own queues wrote, not everyone's.
+        answers = answers.filter(last_request__queue_id__in=scope.queues)
     ratings = (
         scope.surveys()
         .filter(rating="bad")

@@ -139,7 +139,10 @@ def ask(*, person, trigger: str, now: datetime | None = None) -> NPSSurvey:
     from portal.membership.services.benefits import standing
 
     now = now or timezone.now()
-    last = RequestFacts.objects.filter(requester_id=person.pk).order_by("-created_at").first()
+    from tickets.models import Ticket
+
+    last = Ticket.objects.filter(requester=person, merged_into__isnull=True).order_by("-created_at", "-pk").first()
+    facts = RequestFacts.objects.filter(ticket=last).values_list("product", flat=True).first() if last else None
     tier = standing(person, now=now).tier
     return NPSSurvey.objects.create(
         person=person,
@@ -147,8 +150,8 @@ def ask(*, person, trigger: str, now: datetime | None = None) -> NPSSurvey:
         asked_at=now,
         plan_id=support_entitlement(person).plan_id,
         tier=tier.name if tier else "",
-        product=last.product if last else "",
-        last_request_id=last.ticket_id if last else None,
+        product=facts or "",
+        last_request_id=last.pk if last else None,
     )
 
 

@@ -1,6 +1,7 @@
 """The queue of data-subject requests: recorded whichever way they came, closed when carried out."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import DataSubjectRequest
 
@@ -32,6 +33,15 @@ def close_requests(person, kind: str, *, note: str = "", handled_by=None) -> int
     return closed
 
 
+def may_start_erasure(staff, person) -> bool:
+    """Agents start deletions for customers; a staff member's account takes an admin."""
+    from portal.accounts.roles import is_staff_member
+
+    if not (person.is_superuser or person.is_staff or is_staff_member(person)):
+        return True
+    return staff.is_superuser or staff.has_perm("privacy.change_datasubjectrequest")
+
+
 def start(request: DataSubjectRequest, *, staff) -> None:
     """A request staff recorded: start what it asks for (a copy is built and mailed; a deletion
     starts its grace period and the person is told how to cancel it)."""
@@ -39,6 +49,10 @@ def start(request: DataSubjectRequest, *, staff) -> None:
     from .export import request_export
 
     DataSubjectRequest.objects.filter(pk=request.pk).update(recorded_by=staff)
+    if request.kind == DataSubjectRequest.Kind.ERASURE and not may_start_erasure(staff, request.person):
+        note = _("Not started: only an admin may start deleting a staff member's account.")
+        DataSubjectRequest.objects.filter(pk=request.pk).update(note=f"{request.note}\n{note}".strip())
+        return
     if request.kind == DataSubjectRequest.Kind.EXPORT:
         request_export(request.person)
     elif request.kind == DataSubjectRequest.Kind.ERASURE:

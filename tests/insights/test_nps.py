@@ -157,3 +157,18 @@ def test_a_detractor_can_be_called_back_once(client, solved_recently, queue):
     nps.answer(survey=promoter, score=10)
     with pytest.raises(nps.SurveyError):
         nps.open_follow_up(survey=promoter, actor=admin)
+
+
+def test_an_agent_reads_only_the_nps_comments_of_their_queues_customers(client, solved_recently, agent):
+
+    survey = nps.ask(person=solved_recently, trigger=NPSTrigger.SOLVED_REQUEST)
+    nps.answer(survey=survey, score=4, comment="Too slow in my queue.")
+    elsewhere = nps.ask(person=UserFactory(role="customer"), trigger=NPSTrigger.MEMBERSHIP)
+    nps.answer(survey=elsewhere, score=2, comment="A stranger's complaint.")
+    client.force_login(agent)
+    page = client.get(reverse("insights_satisfaction"), {"days": 7}).content.decode()
+    assert "Too slow in my queue." in page and "A stranger&#x27;s complaint." not in page
+    assert "A stranger's complaint." not in page
+    client.force_login(UserFactory(role="admin"))
+    page = client.get(reverse("insights_satisfaction"), {"days": 7}).content.decode()
+    assert "Too slow in my queue." in page and "complaint." in page

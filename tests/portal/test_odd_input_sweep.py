@@ -54,6 +54,22 @@ FIELDS = [
     "tags",
     "code",
     "url",
+    "score",
+    "comment",
+    "note",
+    "granted",
+    "purpose",
+    "start",
+    "end",
+    "queue",
+    "agent",
+    "product",
+    "organisation",
+    "request_type",
+    "priority",
+    "channel",
+    "grain",
+    "export",
 ]
 PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^)]*\)|\([^)]*\)")
 

@@ -52,3 +52,38 @@ def test_an_agent_records_a_deletion_asked_by_phone_and_it_starts(client, custom
 def test_customers_see_no_queue(client, customer):
     client.force_login(customer)
     assert client.get(reverse(LIST)).status_code != HTTPStatus.OK
+
+
+def test_an_agent_cannot_start_deleting_a_staff_members_account(client, django_capture_on_commit_callbacks):
+    agent = UserFactory(role="agent")
+    admin = UserFactory(role="admin", email="boss@example.com")
+    client.force_login(agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse(ADD), {"person": admin.pk, "kind": "erasure", "channel": "mail", "status": "open"})
+    recorded = DataSubjectRequest.objects.get(person=admin)
+    assert "only an admin" in recorded.note
+    assert not ErasureRequest.objects.filter(person=admin).exists()
+    colleague = UserFactory(role="agent")
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse(ADD), {"person": colleague.pk, "kind": "erasure", "channel": "mail", "status": "open"})
+    assert ErasureRequest.objects.filter(person=colleague).exists()
+
+
+def test_a_consent_file_with_odd_bytes_is_refused_or_skipped_with_a_reason(tmp_path, customer):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from portal.privacy.models import ConsentEvent
+
+    nul = tmp_path / "nul.csv"
+    nul.write_text(f"email,purpose,granted\n{customer.email},news\x00letter,yes\n", encoding="utf-8")
+    err = StringIO()
+    call_command("import_consents", str(nul), stdout=StringIO(), stderr=err)
+    assert "line 2: contains a NUL character, skipped" in err.getvalue()
+    assert not ConsentEvent.objects.exists()
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("email,purpose,granted\nšž@example.com,newsletter,yes\n".encode("latin-1", "replace") + b"\xff")
+    with pytest.raises(CommandError, match="not a readable CSV"):
+        call_command("import_consents", str(latin1))

@@ -28,7 +28,15 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error}") from error
         with handle:
-            for number, row in enumerate(csv.DictReader(handle), start=2):
+            try:
+                rows = list(csv.DictReader(handle))
+            except (csv.Error, UnicodeDecodeError) as error:
+                raise CommandError(f"{path} is not a readable CSV file: {error}") from error
+            for number, row in enumerate(rows, start=2):
+                if any("\x00" in (value or "") for value in row.values() if isinstance(value, str)):
+                    self.stderr.write(f"line {number}: contains a NUL character, skipped")
+                    skipped += 1
+                    continue
                 person = people.filter(email__iexact=(row.get("email") or "").strip()).first()
                 code = (row.get("purpose") or "").strip()
                 if person is None or consent.purpose(code) is None:
