@@ -65,4 +65,6 @@ def test_a_lead_reads_insights_and_follows_a_number(page, live_site, screenshot)
     page.goto(base + "/admin/insights/satisfaction/?days=7")
     assert "Nobody called me back." in page.content()
     page.get_by_role("button", name="Open a follow-up").click()
-    assert re.search(r"Follow-up SR-\d+ opened", page.content())
+    page.get_by_text(re.compile(r"Follow-up SR-\d+ opened")).wait_for()
+    survey.refresh_from_db()
+    assert survey.follow_up.requester == customer and survey.follow_up.assignee == lead
