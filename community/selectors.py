@@ -362,6 +362,16 @@ def profile_page(viewer, profile: CommunityProfile) -> dict:
     }
 
 
+def staff_links(viewer, person) -> list[tuple[str, str]]:
+    """Links other apps offer staff beside a profile (`signals.profile_links`); none for others."""
+    from .signals import profile_links
+
+    if not viewer.is_authenticated or not viewer.has_perm("wagtailadmin.access_admin"):
+        return []
+    answers = profile_links.send(sender=CommunityProfile, viewer=viewer, person=person)
+    return [link for _receiver, link in answers if link]
+
+
 def leaderboard(period: str = "month", limit: int = 20):
     days = PERIODS.get(period, 30)
     since = timezone.now() - timedelta(days=days) if days else None

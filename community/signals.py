@@ -11,6 +11,10 @@ topic_started = Signal()
 #: Sent after commit with `topic_ids`: topics whose text, visibility or place changed.
 topics_changed = Signal()
 
+#: Sent when a profile page is shown, with `viewer` and `person`: a receiver may answer with a
+#: (label, url) pair for staff (the customer page); the community never imports those apps.
+profile_links = Signal()
+
 
 def pages_changed() -> None:
     """Something the community's pages show changed: fragments and cached pages start afresh."""

@@ -591,6 +591,7 @@ def profile(request, handle):
     context["can_moderate"] = access.can_moderate_people(request.user)
     context["sanction_form"] = SanctionForm() if access.can_sanction(request.user, profile.user) else None
     context["badge_form"] = GrantBadgeForm() if context["can_moderate"] else None
+    context["staff_links"] = selectors.staff_links(request.user, profile.user)
     return render(request, "community/profile.html", context)
 
 

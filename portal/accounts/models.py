@@ -38,6 +38,15 @@ class Organisation(models.Model):
         default=False,
         help_text=_("When on, every member can read the support requests of the whole organisation."),
     )
+    account_owner = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("account owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_organisations",
+        help_text=_("The staff member who looks after this customer; they see its people's customer pages."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -53,6 +62,13 @@ class Organisation(models.Model):
 
         super().save(*args, **kwargs)
         cache.delete(self.sharing_cache_key(self.pk))
+
+    def clean(self):
+        super().clean()
+        from .roles import is_staff_member
+
+        if self.account_owner_id and not is_staff_member(self.account_owner):
+            raise ValidationError({"account_owner": _("Choose a staff member: customers cannot own accounts.")})
 
     @staticmethod
     def sharing_cache_key(pk) -> str:

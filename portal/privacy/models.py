@@ -102,6 +102,39 @@ class ConsentEvent(models.Model):
         raise ValidationError("The consent ledger is append-only.")
 
 
+class AccessRecord(models.Model):
+    """A staff member opened a person's data as a whole (the customer page): who, whose, when.
+    Append-only, like the consent ledger; an audit of staff access, not a log of every request."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    what = models.CharField(_("what"), max_length=60)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("staff access")
+        verbose_name_plural = _("staff access")
+        indexes = [models.Index(fields=["person", "-at"], name="privacy_access_person")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} opened {self.what} of {self.person_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("The access record is append-only.")
+        super().save(*args, **kwargs)
+
+
 def export_path(instance, filename: str) -> str:
     return f"privacy/exports/{instance.key}.zip"
 

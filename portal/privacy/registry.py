@@ -50,6 +50,10 @@ REGISTRY: dict[str, Rule] = {
     "privacy.ConsentEvent": Rule(
         ("person", "recorded_by"), "consents", "keep", _("Proof of what you allowed, kept under a pseudonym.")
     ),
+    "privacy.AccessRecord": Rule(
+        ("person", "viewer"), "", "keep", _("An audit of which staff opened your customer page, given on request.")
+    ),
+    "accounts.Organisation": Rule(("account_owner",), "", "detach", STAFF_WORK),
     # Support
     "tickets.Ticket": Rule(("requester", "assignee", "created_by", "cc"), "requests", "anonymise"),
     "tickets.Message": Rule(("author",), "requests", "anonymise"),
@@ -90,6 +94,9 @@ REGISTRY: dict[str, Rule] = {
     "portal_search.SuggestionOpened": Rule(("user",), "search", "anonymise"),
     "insights.NPSSurvey": Rule(("person",), "satisfaction", "anonymise"),
     "insights.SummarySent": Rule(("recipient",), "", "delete", STAFF_WORK),
+    # Segments (profiling, only with consent)
+    "customers.CustomerScore": Rule(("person",), "segments", "delete"),
+    "customers.GroupChange": Rule(("person",), "segments", "delete"),
     # Wagtail's own records
     "wagtailcore.Page": Rule(("owner", "locked_by"), "", "detach", WAGTAIL_EDITING),
     "wagtailcore.Revision": Rule(("user",), "", "detach", WAGTAIL_EDITING),

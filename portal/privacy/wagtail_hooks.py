@@ -8,7 +8,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
-from .models import DataSubjectRequest, Purpose
+from .models import AccessRecord, DataSubjectRequest, Purpose
 from .requests import start
 
 
@@ -30,8 +30,22 @@ class DataSubjectRequestViewSet(SnippetViewSet):
     ordering = ["status", "due_at"]
 
 
+class AccessRecordViewSet(SnippetViewSet):
+    """Which staff member opened whose customer page, and when (read only: admins hold only the
+    view permission, and the model refuses changes)."""
+
+    model = AccessRecord
+    icon = "view"
+    menu_label = _("Staff access")
+    list_display = ["at", "viewer", "person", "what"]
+    list_filter = ["what"]
+    ordering = ["-at"]
+    search_fields = ["person__email", "viewer__email"]
+    search_backend_name = None  # related fields: the database filters them
+
+
 class PrivacyGroup(SnippetViewSetGroup):
-    items = (DataSubjectRequestViewSet, PurposeViewSet)
+    items = (DataSubjectRequestViewSet, PurposeViewSet, AccessRecordViewSet)
     menu_icon = "lock"
     menu_label = _("Privacy")
     menu_name = "privacy"

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "portal.search",
     "portal.insights",
     "portal.privacy",
+    "portal.customers",
     "portal.membership",
     "portal.notifications",
     "knowledge_base",

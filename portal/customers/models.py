@@ -1,0 +1,144 @@
+"""Segments: RFM scores and groups (recency, frequency, monetary), with their history."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+@register_setting(icon="group")
+class SegmentSettings(BaseGenericSetting):
+    """How RFM scores are computed."""
+
+    months = models.PositiveSmallIntegerField(
+        _("months of orders that count for frequency and money"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    currency = models.CharField(
+        _("currency counted"),
+        max_length=3,
+        blank=True,
+        help_text=_("Only orders in this currency count towards money spent; empty counts every order's amount."),
+    )
+    engagement_days = models.PositiveSmallIntegerField(
+        _("days of activity that count for engagement"),
+        default=90,
+        validators=[MinValueValidator(7), MaxValueValidator(730)],
+    )
+
+    class Meta:
+        verbose_name = _("segments")
+
+
+class RFMGroup(models.Model):
+    """A named group of RFM scores ("Champions": recent, frequent, big spenders). A member belongs to
+    the first group, in order, whose three ranges hold their scores."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    description = models.TextField(_("what it means and what to do"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Groups are tried in this order."))
+    recency_min = models.PositiveSmallIntegerField(_("recency from"), default=1, validators=SCORE)
+    recency_max = models.PositiveSmallIntegerField(_("recency to"), default=5, validators=SCORE)
+    frequency_min = models.PositiveSmallIntegerField(_("frequency from"), default=1, validators=SCORE)
+    frequency_max = models.PositiveSmallIntegerField(_("frequency to"), default=5, validators=SCORE)
+    monetary_min = models.PositiveSmallIntegerField(_("money from"), default=1, validators=SCORE)
+    monetary_max = models.PositiveSmallIntegerField(_("money to"), default=5, validators=SCORE)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldPanel("description"),
+        FieldPanel("order"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("recency_min"), FieldPanel("recency_max")]),
+                FieldRowPanel([FieldPanel("frequency_min"), FieldPanel("frequency_max")]),
+                FieldRowPanel([FieldPanel("monetary_min"), FieldPanel("monetary_max")]),
+            ],
+            heading=_("Scores (1 = lowest fifth of members, 5 = highest)"),
+        ),
+    ]
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("RFM group")
+        verbose_name_plural = _("RFM groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        for name in ("recency", "frequency", "monetary"):
+            low, high = getattr(self, f"{name}_min"), getattr(self, f"{name}_max")
+            if low is not None and high is not None and low > high:
+                raise ValidationError({f"{name}_max": _("The upper score must not be below the lower one.")})
+
+    def holds(self, recency: int, frequency: int, monetary: int) -> bool:
+        return (
+            self.recency_min <= recency <= self.recency_max
+            and self.frequency_min <= frequency <= self.frequency_max
+            and self.monetary_min <= monetary <= self.monetary_max
+        )
+
+
+class CustomerScore(models.Model):
+    """A consenting customer's RFM scores as of the last scoring. People who never paid, who are
+    inactive or who withdrew the profiling consent have no row."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="customer_score"
+    )
+    last_paid_at = models.DateTimeField(_("last paid"))
+    frequency = models.PositiveIntegerField(_("paid orders"))
+    monetary = models.DecimalField(_("paid amount"), max_digits=14, decimal_places=2)
+    recency_score = models.PositiveSmallIntegerField(_("R"), validators=SCORE)
+    frequency_score = models.PositiveSmallIntegerField(_("F"), validators=SCORE)
+    monetary_score = models.PositiveSmallIntegerField(_("M"), validators=SCORE)
+    activity = models.PositiveIntegerField(_("activity"), default=0)
+    engagement_score = models.PositiveSmallIntegerField(
+        _("engagement"), default=0, help_text=_("0 = no activity; 1–5 = fifth among the active.")
+    )
+    group = models.ForeignKey(
+        RFMGroup, verbose_name=_("RFM group"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scored_at = models.DateTimeField(_("scored"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("customer score")
+        verbose_name_plural = _("customer scores")
+        indexes = [models.Index(fields=["group"], name="customers_score_group")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: R{self.recency_score} F{self.frequency_score} M{self.monetary_score}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.recency_score}{self.frequency_score}{self.monetary_score}"
+
+
+class GroupChange(models.Model):
+    """A member moved between RFM groups (None: entered or left scoring). The report of movement
+    month by month reads these."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    from_group = models.ForeignKey(RFMGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    to_group = models.ForeignKey(RFMGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["person", "-at"], name="customers_change_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.from_group_id} → {self.to_group_id}"
