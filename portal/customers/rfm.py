@@ -264,3 +264,14 @@ def score_all(*, now: datetime | None = None) -> Result:
         current = next(stored, None)
     writer.flush()
     return result
+
+
+@transaction.atomic
+def forget(person) -> bool:
+    """Take `person` out of scoring now (their profiling consent was withdrawn)."""
+    score = CustomerScore.objects.select_for_update().filter(person=person).first()
+    if score is None:
+        return False
+    GroupChange.objects.create(person=person, from_group_id=score.group_id, to_group=None)
+    score.delete()
+    return True

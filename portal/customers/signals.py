@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from community.signals import profile_links
+from portal.privacy.consent import PROFILING, consent_changed
 from tickets.selectors import PanelSection
 from tickets.signals import customer_panel
 
@@ -32,3 +33,13 @@ def profile_link(sender, viewer, person, **kwargs):
     if not may_open(viewer, person):
         return None
     return (_("Customer page"), reverse("customers_person", args=[person.pk]))
+
+
+@receiver(consent_changed, dispatch_uid="customers.forget_withdrawn_profiling")
+def forget_withdrawn_profiling(sender, person, purpose, granted, **kwargs):
+    """Withdrawing the profiling consent takes the person out of every segment now, not at the
+    next scoring."""
+    from .rfm import forget
+
+    if purpose == PROFILING and not granted:
+        forget(person)

@@ -249,4 +249,8 @@ def seed_demo() -> tuple[list[Site], list[User], str]:
 
     # After the index: the history's opened suggestions name real articles and their products.
     seed_history(agents=[by_email["agent@example.com"], by_email["admin@example.com"]])
+    from portal.customers.demo import seed_purchase_history
+
+    # After the support history: engagement counts the requests customers filed.
+    seed_purchase_history()
     return sites, people, password

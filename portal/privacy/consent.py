@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale
@@ -16,6 +17,10 @@ from wagtail.models import Locale
 from .models import ConsentEvent, Purpose
 
 WITHDRAW_SALT = "portal.privacy.withdraw"
+
+#: Sent after commit with `person`, `purpose` (its code) and `granted` when a record changes what a
+#: person allows (segments forget a withdrawn profiling consent at once; webhooks tell others).
+consent_changed = Signal()
 
 #: The purposes the portal's own senders ask about.
 SURVEYS = "surveys"
@@ -92,6 +97,9 @@ def record(*, person, code: str, granted: bool, how: str, ip_address=None, note:
     event = ConsentEvent.objects.filter(person=person, purpose=code).order_by("-at", "-pk").first()
     if event is not None and event.granted == granted and event.version == of.version:
         return None  # says what is already recorded: a double click, a retried request
+    transaction.on_commit(
+        lambda: consent_changed.send(sender=ConsentEvent, person=person, purpose=code, granted=granted)
+    )
     return ConsentEvent.objects.create(
         person=person,
         purpose=code,

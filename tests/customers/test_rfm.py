@@ -88,18 +88,26 @@ def test_scores_by_hand(five):
     assert GroupChange.objects.filter(person=five["A"], from_group=None, to_group__code="champions").count() == 1
 
 
-def test_scoring_again_writes_nothing_and_a_withdrawal_takes_the_person_out(five):
+def test_scoring_again_writes_nothing_and_a_withdrawal_takes_the_person_out(five, django_capture_on_commit_callbacks):
     score_all(now=NOW)
     again = score_all(now=NOW)
     assert (again.changed, again.removed, again.moved) == (0, 0, 0)
     assert GroupChange.objects.count() == 5
 
-    consent.record(person=five["B"], code=consent.PROFILING, granted=False, how="account")
-    after = score_all(now=NOW)
-    assert not CustomerScore.objects.filter(person=five["B"]).exists()
-    assert after.removed == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        consent.record(person=five["B"], code=consent.PROFILING, granted=False, how="account")
+    assert not CustomerScore.objects.filter(person=five["B"]).exists()  # at once, not at the next scoring
     left = GroupChange.objects.get(person=five["B"], to_group=None)
     assert left.from_group.code == "needs_attention"
+    after = score_all(now=NOW)
+    assert (after.scored, after.removed) == (4, 0)
+    assert not CustomerScore.objects.filter(person=five["B"]).exists()
+
+    # A person who is no longer scored by the time scoring runs (deactivated) leaves then.
+    five["E"].is_active = False
+    five["E"].save()
+    assert score_all(now=NOW).removed == 1
+    assert GroupChange.objects.filter(person=five["E"], to_group=None).exists()
 
 
 def test_an_admin_s_new_ranges_move_people_at_the_next_scoring(five):

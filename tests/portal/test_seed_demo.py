@@ -42,3 +42,11 @@ def test_seed_demo_makes_two_branded_sites_in_four_languages_and_one_person_per_
     assert password in (tmp_path / "out.txt").read_text()
     for group in ("Customers", "Community moderators", "Support agents", "Editors", "Administrators"):
         assert Group.objects.get(name=group).user_set.exists()
+    # Segments: every classic RFM group has members, and six months of moves are on record.
+    from portal.customers.models import CustomerScore, GroupChange, RFMGroup
+
+    assert set(RFMGroup.objects.values_list("code", flat=True)) == set(
+        CustomerScore.objects.values_list("group__code", flat=True)
+    )
+    assert GroupChange.objects.filter(from_group__isnull=False, to_group__isnull=False).exists()
+    assert GroupChange.objects.dates("at", "month").count() >= 6
