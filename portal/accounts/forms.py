@@ -44,10 +44,11 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "first_name", "last_name", "locale", "time_zone"]
+        fields = ["display_name", "first_name", "last_name", "locale", "country", "time_zone"]
         labels = {"locale": _("Language")}
         widgets = {
             "display_name": forms.TextInput(attrs={"autocomplete": "nickname"}),
+            "country": forms.Select(attrs={"autocomplete": "country"}),
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
         }

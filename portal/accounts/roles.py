@@ -138,7 +138,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[f"privacy.{action}_purpose" for action in ("add", "change", "view")],
         "privacy.add_consentevent",
         "privacy.view_accessrecord",
-        *[f"customers.{action}_rfmgroup" for action in ("add", "change", "delete", "view")],
+        *[
+            f"customers.{action}_{model}"
+            for model in ("rfmgroup", "segment")
+            for action in ("add", "change", "delete", "view")
+        ],
         "customers.change_segmentsettings",
         "portal_search.view_searchlog",
         "community.moderate_topic",

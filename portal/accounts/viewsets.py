@@ -9,7 +9,7 @@ from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 from .forms import TimeZoneSelect, time_zone_choices
 from .models import Organisation
 
-PORTAL_USER_FIELDS = ["display_name", "locale", "time_zone", "organisation", "is_organisation_admin"]
+PORTAL_USER_FIELDS = ["display_name", "locale", "country", "time_zone", "organisation", "is_organisation_admin"]
 
 
 class OptionalNamesMixin:

@@ -1,4 +1,5 @@
-"""Segments: RFM scores and groups (recency, frequency, monetary), with their history."""
+"""Segments: RFM scores and groups (recency, frequency, monetary), rule segments built in the admin,
+and who was in which, over time."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import PreviewableMixin
+
+from .blocks import ConditionsBlock
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -142,3 +147,84 @@ class GroupChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.from_group_id} → {self.to_group_id}"
+
+
+class Segment(PreviewableMixin, models.Model):
+    """People who meet every condition (plan, tier, country, RFM group, …), kept by a scheduled
+    task. Only people who allow profiling are ever members."""
+
+    name = models.CharField(_("name"), max_length=120)
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    conditions = StreamField(
+        ConditionsBlock(),
+        verbose_name=_("conditions"),
+        blank=True,
+        help_text=_("A member meets all of them. Preview shows who is in before you save."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    size = models.PositiveIntegerField(_("members"), default=0, editable=False)
+    refreshed_at = models.DateTimeField(_("members counted"), null=True, blank=True, editable=False)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("code"),
+        FieldPanel("description"),
+        FieldPanel("conditions"),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def people(self, *, now=None):
+        """Everyone who meets the conditions now (a queryset, evaluated by the caller)."""
+        from .rfm import scored_people
+
+        now = now or timezone.now()
+        people = scored_people()
+        for child in self.conditions:
+            people = child.block.narrow(people, child.value, now)
+        return people.order_by("pk")
+
+    def get_preview_template(self, request, mode_name, **kwargs):
+        return "customers/admin/segment_preview.html"
+
+    def get_preview_context(self, request, mode_name, **kwargs):
+        context = super().get_preview_context(request, mode_name, **kwargs)
+        people = self.people()
+        context["size"] = people.count()
+        context["sample"] = list(people.select_related("organisation")[:25])
+        return context
+
+
+class SegmentMember(models.Model):
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="segment_memberships")
+    since = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["segment", "person"], name="customers_one_membership")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.segment_id}"
+
+
+class SegmentChange(models.Model):
+    """A person joined or left a rule segment (the report of sizes over time reads these)."""
+
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, related_name="changes")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    joined = models.BooleanField()
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {'joined' if self.joined else 'left'} {self.segment_id}"

@@ -39,7 +39,8 @@ def profile_link(sender, viewer, person, **kwargs):
 def forget_withdrawn_profiling(sender, person, purpose, granted, **kwargs):
     """Withdrawing the profiling consent takes the person out of every segment now, not at the
     next scoring."""
-    from .rfm import forget
+    from . import rfm, segments
 
     if purpose == PROFILING and not granted:
-        forget(person)
+        rfm.forget(person)
+        segments.forget(person)

@@ -7,12 +7,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.search import SearchArea
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from portal.accounts.models import Organisation
 
 from . import access, admin_views
-from .models import RFMGroup
+from .models import RFMGroup, Segment
 
 
 @hooks.register("register_admin_urls")
@@ -60,12 +60,27 @@ class RFMGroupViewSet(SnippetViewSet):
     model = RFMGroup
     icon = "group"
     menu_label = _("RFM groups")
-    add_to_settings_menu = True
     list_display = ["name", "code", "order"]
     ordering = ["order", "pk"]
 
 
-register_snippet(RFMGroupViewSet)
+class SegmentViewSet(SnippetViewSet):
+    model = Segment
+    icon = "group"
+    menu_label = _("Segments")
+    list_display = ["name", "code", "size", "refreshed_at", "is_active"]
+    list_filter = ["is_active"]
+
+
+class SegmentsGroup(SnippetViewSetGroup):
+    items = (SegmentViewSet, RFMGroupViewSet)
+    menu_icon = "group"
+    menu_label = _("Segments")
+    menu_name = "segments"
+    menu_order = 245
+
+
+register_snippet(SegmentsGroup)
 
 
 @hooks.register("insert_global_admin_css")

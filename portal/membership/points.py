@@ -121,6 +121,24 @@ def earned_since(user, since: datetime, *, prefix: str = "") -> int:
     return entries.aggregate(total=Sum("points"))["total"] or 0
 
 
+def annotate_points(people, *, now: datetime | None = None, since: datetime | None = None):
+    """`people` (a queryset of users) with `points_balance` (as `balance`) and, when `since` is
+    given, `points_since` (as `earned_since`): one query for any number of people."""
+    from django.db.models import IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    now = now or timezone.now()
+
+    def total(entries):
+        summed = entries.filter(user=OuterRef("pk")).order_by().values("user").annotate(t=Sum("points")).values("t")
+        return Coalesce(Subquery(summed, output_field=IntegerField()), Value(0))
+
+    people = people.annotate(points_balance=total(PointsEntry.objects.filter(_live(now))))
+    if since is not None:
+        people = people.annotate(points_since=total(PointsEntry.objects.filter(created_at__gte=since)))
+    return people
+
+
 def history(user, *, limit: int = 50):
     return PointsEntry.objects.filter(user=user)[:limit]
 

@@ -115,6 +115,7 @@ def erase(person) -> None:
         last_name="",
         organisation=None,
         is_organisation_admin=False,
+        country="",
         is_active=False,
         is_staff=False,
         is_superuser=False,

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "portal.insights",
     "portal.privacy",
     "portal.customers",
+    "django_countries",
     "portal.membership",
     "portal.notifications",
     "knowledge_base",

@@ -60,6 +60,32 @@ def standing(user, *, now=None) -> Standing:
     )
 
 
+def in_tiers(people, codes, *, now=None):
+    """The people of `people` whose tier is one of `codes`, by the rules of `standing` (points in
+    the last 12 months and days since joining; the highest tier reached counts), in one query."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    people = ledger.annotate_points(people, now=now, since=now - YEAR)
+    tiers = list(Tier.objects.order_by("rank"))
+
+    def reaches(tier) -> Q:
+        condition = Q(date_joined__lte=now - timedelta(days=tier.min_tenure_days))
+        if tier.min_points:  # standing counts negative totals as 0, which reaches a 0-point tier
+            condition &= Q(points_since__gte=tier.min_points)
+        return condition
+
+    condition = Q(pk__in=[])
+    for index, tier in enumerate(tiers):
+        if tier.code not in codes:
+            continue
+        holds = reaches(tier)
+        for higher in tiers[index + 1 :]:
+            holds &= ~reaches(higher)
+        condition |= holds
+    return people.filter(condition)
+
+
 def available_benefits(user, tier: Tier | None, *, today=None) -> list[Benefit]:
     """Current benefits of the person's tier and the tiers below it, with what they already took."""
     if tier is None:
