@@ -2,11 +2,12 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import portal.customers.blocks
 import wagtail.fields
 import wagtail.models.preview
 from django.conf import settings
 from django.db import migrations, models
+
+import portal.customers.blocks
 
 
 def sync_roles(apps, schema_editor):
