@@ -140,7 +140,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "privacy.view_accessrecord",
         *[
             f"customers.{action}_{model}"
-            for model in ("rfmgroup", "segment")
+            for model in ("rfmgroup", "segment", "offer", "campaign")
             for action in ("add", "change", "delete", "view")
         ],
         "customers.change_segmentsettings",

@@ -100,4 +100,64 @@ def seed_purchase_history(*, now: datetime | None = None) -> int:
     Order.objects.bulk_create(orders)
     for months_ago in range(MONTHS, -1, -1):
         score_all(now=now - timedelta(days=30 * months_ago))
+    seed_offers(now=now)
     return len(orders)
+
+
+#: (title, pitch, link, RFM groups); the first is for every group, so every scored customer meets one.
+OFFERS = [
+    (
+        "Live webinar: get more from your Wi-Fi",
+        "Thirty minutes with our engineers on mesh placement, guest networks and updates. Members watch free.",
+        "/help/",
+        [code for code, *_rest in SHAPES],
+    ),
+    (
+        "We miss you: a month on us",
+        "Renew this month and we add a month to your membership.",
+        "/me/subscriptions/",
+        ["at_risk", "cant_lose", "hibernating", "lost"],
+    ),
+    (
+        "Thank you: a priority onboarding call",
+        "Our best customers get a call with an engineer to tune their network.",
+        "/support/new/",
+        ["champions", "loyal"],
+    ),
+]
+
+
+def seed_offers(*, now: datetime) -> None:
+    """Segments, offers and a draft win-back campaign; the offers have met the scored customers
+    25 days ago, so the segment report has figures (renewals since, shown against held out)."""
+    from .models import Campaign, CustomerScore, Offer, RFMGroup, Segment
+    from .offers import offers_for
+    from .segments import refresh_all
+
+    Segment.objects.get_or_create(
+        code="slovenian-speakers",
+        defaults={"name": "Slovenian speakers", "conditions": [{"type": "language", "value": {"languages": ["sl"]}}]},
+    )
+    Segment.objects.get_or_create(
+        code="renewing-soon",
+        defaults={
+            "name": "Renewing within 30 days",
+            "conditions": [{"type": "renewal", "value": {"from_days": 0, "to_days": 30}}],
+        },
+    )
+    refresh_all(now=now)
+    for title, pitch, link, groups in OFFERS:
+        offer, created = Offer.objects.get_or_create(title=title, defaults={"pitch": pitch, "link": link})
+        if created:
+            offer.rfm_groups.set(RFMGroup.objects.filter(code__in=groups))
+    Campaign.objects.get_or_create(
+        name="Win-back: at risk",
+        defaults={
+            "rfm_group": RFMGroup.objects.get(code="at_risk"),
+            "subject": "We miss you: a month on us",
+            "body": "You have been with us a long time. Renew this month and we add a month to your membership.",
+            "link": "/me/subscriptions/",
+        },
+    )
+    for score in CustomerScore.objects.select_related("person"):
+        offers_for(score.person, now=now - timedelta(days=25))

@@ -3,6 +3,7 @@ and who was in which, over time."""
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -228,3 +229,152 @@ class SegmentChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {'joined' if self.joined else 'left'} {self.segment_id}"
+
+
+def _percent():
+    return [MinValueValidator(0), MaxValueValidator(90)]
+
+
+class Offer(models.Model):
+    """Something for the people of some segments, for a while: a benefit from membership's pools,
+    or a message with a link. A share of each audience (the hold-out) is not shown it, so what the
+    offer changes is measured against them."""
+
+    title = models.CharField(_("title"), max_length=120)
+    pitch = models.TextField(_("what it says"), max_length=600)
+    benefit = models.ForeignKey(
+        "membership.Benefit",
+        verbose_name=_("benefit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Redeemed on the benefits page; its codes and limits apply."),
+    )
+    link = models.URLField(_("link"), blank=True, help_text=_("Where the offer leads when it is not a benefit."))
+    segments = models.ManyToManyField(Segment, verbose_name=_("segments"), blank=True, related_name="offers")
+    rfm_groups = models.ManyToManyField(RFMGroup, verbose_name=_("RFM groups"), blank=True, related_name="offers")
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    holdout_percent = models.PositiveSmallIntegerField(
+        _("hold-out (%)"),
+        default=10,
+        validators=_percent(),
+        help_text=_("This share of each audience is not shown the offer, to measure what it changes."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("pitch"),
+        FieldPanel("benefit"),
+        FieldPanel("link"),
+        FieldPanel("segments", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("rfm_groups", widget=forms.CheckboxSelectMultiple),
+        FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+        FieldPanel("holdout_percent"),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        super().clean()
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The offer cannot end before it starts.")})
+        if not self.benefit_id and not self.link:
+            raise ValidationError({"link": _("Choose a benefit or give a link.")})
+
+
+class Exposure(models.Model):
+    """An offer met a person of its audience: shown to them, or held out. Redeeming the offer's
+    benefit is recorded here, with the segment it was aimed through."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="exposures")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    segment = models.CharField(_("aimed through"), max_length=80)
+    holdout = models.BooleanField(_("held out"), default=False)
+    first_at = models.DateTimeField(default=timezone.now)
+    last_at = models.DateTimeField(default=timezone.now)
+    times = models.PositiveIntegerField(default=1)
+    redemption = models.ForeignKey(
+        "membership.Redemption", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    redeemed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["offer", "person"], name="customers_one_exposure")]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} → {self.person_id}{' (held out)' if self.holdout else ''}"
+
+
+class Campaign(models.Model):
+    """An e-mail (and a notification) to the consenting members of a segment or an RFM group, sent
+    in batches by the task worker, once per person; a hold-out share is not sent it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+
+    name = models.CharField(_("name"), max_length=120)
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segment"), null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns"
+    )
+    rfm_group = models.ForeignKey(
+        RFMGroup, verbose_name=_("RFM group"), null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns"
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"), max_length=4000)
+    link = models.URLField(_("link"), blank=True)
+    batch_size = models.PositiveIntegerField(
+        _("e-mails per batch"), default=200, validators=[MinValueValidator(1), MaxValueValidator(5000)]
+    )
+    holdout_percent = models.PositiveSmallIntegerField(_("hold-out (%)"), default=10, validators=_percent())
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("segment"), FieldPanel("rfm_group")]),
+        FieldPanel("subject"),
+        FieldPanel("body"),
+        FieldPanel("link"),
+        FieldRowPanel([FieldPanel("batch_size"), FieldPanel("holdout_percent")]),
+    ]
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if bool(self.segment_id) == bool(self.rfm_group_id):
+            raise ValidationError(_("Choose a segment or an RFM group (one of them)."))
+
+
+class Delivery(models.Model):
+    """One person of a campaign's audience: sent once, or held out."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="deliveries")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    holdout = models.BooleanField(default=False)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "person"], name="customers_one_delivery")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} → {self.person_id}"

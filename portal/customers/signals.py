@@ -1,10 +1,13 @@
 """The customer page reached from the desk's customer panel and from a community profile (staff)."""
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from community.signals import profile_links
+from portal.accounts.signals import DashboardCard, dashboard_cards
+from portal.membership.models import Redemption
 from portal.privacy.consent import PROFILING, consent_changed
 from tickets.selectors import PanelSection
 from tickets.signals import customer_panel
@@ -44,3 +47,23 @@ def forget_withdrawn_profiling(sender, person, purpose, granted, **kwargs):
     if purpose == PROFILING and not granted:
         rfm.forget(person)
         segments.forget(person)
+
+
+@receiver(dashboard_cards, dispatch_uid="customers.offer_cards")
+def offer_cards(sender, person, **kwargs):
+    """Offers for you, in the customer area (the newest one; the benefits page lists the rest)."""
+    from .offers import address, offers_for
+
+    shown = offers_for(person)
+    if not shown:
+        return None
+    offer = shown[0]
+    return DashboardCard(title=offer.title, text=offer.pitch, link_text=_("See the offer"), url=address(offer))
+
+
+@receiver(post_save, sender=Redemption, dispatch_uid="customers.record_redemption")
+def redemption_made(sender, instance, created, **kwargs):
+    from .offers import record_redemption
+
+    if created:
+        record_redemption(instance)

@@ -12,7 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from portal.accounts.models import Organisation
 
 from . import access, admin_views
-from .models import RFMGroup, Segment
+from .models import Campaign, Offer, RFMGroup, Segment
 
 
 @hooks.register("register_admin_urls")
@@ -21,6 +21,8 @@ def register_customer_urls():
         path("customers/", admin_views.directory, name="customers_directory"),
         path("customers/<int:pk>/", admin_views.person, name="customers_person"),
         path("customers/organisations/<int:pk>/", admin_views.organisation, name="customers_organisation"),
+        path("customers/campaigns/<int:pk>/send/", admin_views.start_campaign, name="customers_start_campaign"),
+        path("customers/report/", admin_views.report, name="customers_report"),
     ]
 
 
@@ -56,12 +58,36 @@ def organisation_customer_page_button(snippet, user, next_url=None):
         )
 
 
+@hooks.register("register_snippet_listing_buttons")
+def campaign_send_button(snippet, user, next_url=None):
+    if (
+        isinstance(snippet, Campaign)
+        and snippet.status == Campaign.Status.DRAFT
+        and user.has_perm("customers.change_campaign")
+    ):
+        yield ListingButton(
+            _("Send"), reverse("customers_start_campaign", args=[snippet.pk]), icon_name="mail", priority=5
+        )
+
+
 class RFMGroupViewSet(SnippetViewSet):
     model = RFMGroup
     icon = "group"
     menu_label = _("RFM groups")
     list_display = ["name", "code", "order"]
     ordering = ["order", "pk"]
+
+
+class ReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("customers.view_segment")
+
+
+@hooks.register("register_admin_menu_item")
+def register_report_menu_item():
+    return ReportMenuItem(
+        _("Segment report"), reverse("customers_report"), name="segment-report", icon_name="table", order=246
+    )
 
 
 class SegmentViewSet(SnippetViewSet):
@@ -72,8 +98,24 @@ class SegmentViewSet(SnippetViewSet):
     list_filter = ["is_active"]
 
 
+class OfferViewSet(SnippetViewSet):
+    model = Offer
+    icon = "pick"
+    menu_label = _("Offers")
+    list_display = ["title", "benefit", "starts_on", "ends_on", "holdout_percent", "is_active"]
+    list_filter = ["is_active"]
+
+
+class CampaignViewSet(SnippetViewSet):
+    model = Campaign
+    icon = "mail"
+    menu_label = _("Campaigns")
+    list_display = ["name", "segment", "rfm_group", "status", "started_at", "finished_at"]
+    list_filter = ["status"]
+
+
 class SegmentsGroup(SnippetViewSetGroup):
-    items = (SegmentViewSet, RFMGroupViewSet)
+    items = (SegmentViewSet, RFMGroupViewSet, OfferViewSet, CampaignViewSet)
     menu_icon = "group"
     menu_label = _("Segments")
     menu_name = "segments"

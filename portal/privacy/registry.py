@@ -99,6 +99,8 @@ REGISTRY: dict[str, Rule] = {
     "customers.GroupChange": Rule(("person",), "segments", "delete"),
     "customers.SegmentMember": Rule(("person",), "segments", "delete"),
     "customers.SegmentChange": Rule(("person",), "segments", "delete"),
+    "customers.Exposure": Rule(("person",), "segments", "delete"),
+    "customers.Delivery": Rule(("person",), "segments", "delete"),
     # Wagtail's own records
     "wagtailcore.Page": Rule(("owner", "locked_by"), "", "detach", WAGTAIL_EDITING),
     "wagtailcore.Revision": Rule(("user",), "", "detach", WAGTAIL_EDITING),

@@ -50,3 +50,7 @@ def test_seed_demo_makes_two_branded_sites_in_four_languages_and_one_person_per_
     )
     assert GroupChange.objects.filter(from_group__isnull=False, to_group__isnull=False).exists()
     assert GroupChange.objects.dates("at", "month").count() >= 6
+    # The demo customer meets an offer aimed at their RFM group.
+    from portal.customers.offers import offers_for
+
+    assert offers_for(User.objects.get(email="customer@example.com"))

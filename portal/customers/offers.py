@@ -1,0 +1,95 @@
+"""Offers aimed at segments: which a person is shown now, the hold-out, and redemptions.
+
+A person is in an offer's audience when one of their segments (rule segments, or their RFM group)
+is among the offer's. A fixed share of each audience, chosen by a hash of the offer and the person
+(so the same people every time, on every server), is held out: they are not shown the offer, and
+their renewals are the baseline the shown people's are compared with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Exposure, Offer
+from .segments import current_segments
+
+
+def in_holdout(kind: str, pk: int, person_pk: int, percent: int) -> bool:
+    """Is the person in the held-out share of offer or campaign `pk`? Stable across runs."""
+    digest = hashlib.sha256(f"{kind}:{pk}:{person_pk}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 100 < percent
+
+
+def running(today) -> QuerySet:
+    return (
+        Offer.objects.filter(is_active=True)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .prefetch_related("segments", "rfm_groups")
+        .order_by("-pk")
+    )
+
+
+def aimed_through(offer: Offer, codes: set[str]) -> str:
+    """The first of the offer's segments the person is in ("" when none)."""
+    for segment in offer.segments.all():
+        if segment.code in codes:
+            return segment.code
+    for group in offer.rfm_groups.all():
+        if f"rfm:{group.code}" in codes:
+            return f"rfm:{group.code}"
+    return ""
+
+
+def offers_for(person, *, now: datetime | None = None) -> list[Offer]:
+    """The offers to show `person` now, newest first; every meeting (shown or held out) is recorded."""
+    now = now or timezone.now()
+    segments = current_segments(person)
+    if not segments.profiling_allowed:
+        return []
+    codes = segments.codes
+    if not codes:
+        return []
+    audience = []
+    for offer in running(timezone.localdate(now)):
+        aimed = aimed_through(offer, codes)
+        if aimed:
+            audience.append((offer, aimed, in_holdout("offer", offer.pk, person.pk, offer.holdout_percent)))
+    if not audience:
+        return []
+    known = set(
+        Exposure.objects.filter(person=person, offer__in=[o for o, _a, _h in audience]).values_list(
+            "offer_id", flat=True
+        )
+    )
+    Exposure.objects.bulk_create(
+        [
+            Exposure(offer=offer, person=person, segment=aimed, holdout=held, first_at=now, last_at=now)
+            for offer, aimed, held in audience
+            if offer.pk not in known
+        ],
+        ignore_conflicts=True,  # two tabs at once: one row
+    )
+    if known:
+        Exposure.objects.filter(person=person, offer_id__in=known, holdout=False).update(
+            last_at=now, times=F("times") + 1
+        )
+    return [offer for offer, _aimed, held in audience if not held]
+
+
+def address(offer: Offer) -> str:
+    if offer.benefit_id:
+        return reverse("membership:benefits") + f"#benefit-{offer.benefit_id}"
+    return offer.link
+
+
+def record_redemption(redemption) -> int:
+    """A benefit was redeemed: mark the exposures of offers of that benefit (once)."""
+    return Exposure.objects.filter(
+        person_id=redemption.user_id, offer__benefit_id=redemption.benefit_id, redemption__isnull=True
+    ).update(redemption=redemption, redeemed_at=redemption.created_at)
