@@ -124,7 +124,7 @@ def test_a_campaign_goes_out_in_batches_once_to_each_consenting_member(
     newsletter_readers, django_capture_on_commit_callbacks
 ):
     at_risk = RFMGroup.objects.get(code="at_risk")
-    silent = [p for p in newsletter_readers if p.display_name == "Risky 5"][0]
+    silent = next(p for p in newsletter_readers if p.display_name == "Risky 5")
     consent.record(person=silent, code=consent.NEWSLETTER, granted=False, how="account")
     campaign = Campaign.objects.create(
         name="Win-back",
