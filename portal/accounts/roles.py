@@ -80,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "knowledge_base.view_reviewtask",
         "knowledge_base.change_reviewtask",
         "portal_search.view_searchlog",
+        *[f"customers.{action}_aimedcontent" for action in ("add", "change", "view")],
     ],
     ADMIN: [
         "wagtailadmin.access_admin",
@@ -140,7 +141,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "privacy.view_accessrecord",
         *[
             f"customers.{action}_{model}"
-            for model in ("rfmgroup", "segment", "offer", "campaign")
+            for model in ("rfmgroup", "segment", "offer", "campaign", "aimedcontent")
             for action in ("add", "change", "delete", "view")
         ],
         "customers.change_segmentsettings",

@@ -9,3 +9,6 @@ class CustomersConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401 (its receivers connect on import)
+        from .aimed import register_slots
+
+        register_slots()

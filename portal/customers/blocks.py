@@ -273,3 +273,27 @@ class ConditionsBlock(blocks.StreamBlock):
     trust_level = TrustLevelCondition()
     consent = ConsentCondition()
     rfm_group = RFMGroupCondition()
+
+
+def audience_choices():
+    """Rule segments by code and RFM groups as "rfm:<code>": what `Segments.codes` holds."""
+    from .models import RFMGroup, Segment
+
+    return [(s.code, s.name) for s in Segment.objects.filter(is_active=True).order_by("name")] + [
+        (f"rfm:{g.code}", _("RFM group: %(name)s") % {"name": g.name}) for g in RFMGroup.objects.order_by("order", "pk")
+    ]
+
+
+class ForSegmentBlock(blocks.StructBlock):
+    """Content for the people of some segments; the first variant that fits a reader is shown."""
+
+    audience = blocks.MultipleChoiceBlock(label=_("for the people of"), choices=audience_choices)
+    heading = blocks.CharBlock(label=_("heading"), max_length=120)
+    text = blocks.RichTextBlock(label=_("text"), features=["bold", "italic", "link"])
+    link = blocks.CharBlock(label=_("link"), required=False, max_length=300)
+    link_text = blocks.CharBlock(label=_("link text"), required=False, max_length=80)
+
+    class Meta:
+        label = _("For segment")
+        icon = "group"
+        template = "customers/aimed_block.html"

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import PreviewableMixin
 
-from .blocks import ConditionsBlock
+from .blocks import ConditionsBlock, ForSegmentBlock
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -378,3 +378,47 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} → {self.person_id}"
+
+
+class Placement(models.TextChoices):
+    HOME = "home", _("Home page")
+    MEMBER_AREA = "member_area", _("Customer area (/me/)")
+    HELP = "help", _("Help articles")
+
+
+class AimedContent(models.Model):
+    """A box of content on the home page, in the customer area or on help articles that says
+    something different to the people of different segments, and the default to everyone else
+    (and to every signed-out reader, so cached pages stay the same for all of them)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    placement = models.CharField(_("where"), max_length=20, choices=Placement.choices)
+    variants = StreamField([("for_segment", ForSegmentBlock())], verbose_name=_("variants"), blank=True)
+    default_heading = models.CharField(_("heading for everyone else"), max_length=120, blank=True)
+    default_text = RichTextField(_("text for everyone else"), features=["bold", "italic", "link"], blank=True)
+    default_link = models.CharField(_("link for everyone else"), max_length=300, blank=True)
+    default_link_text = models.CharField(_("link text"), max_length=80, blank=True)
+    is_active = models.BooleanField(_("shown"), default=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("placement"),
+        FieldPanel("variants"),
+        MultiFieldPanel(
+            [
+                FieldPanel("default_heading"),
+                FieldPanel("default_text"),
+                FieldRowPanel([FieldPanel("default_link"), FieldPanel("default_link_text")]),
+            ],
+            heading=_("For everyone else"),
+        ),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        ordering = ["placement", "pk"]
+        verbose_name = _("aimed content")
+        verbose_name_plural = _("aimed content")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,6 @@
 """The customer page reached from the desk's customer panel and from a community profile (staff)."""
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -67,3 +67,12 @@ def redemption_made(sender, instance, created, **kwargs):
 
     if created:
         record_redemption(instance)
+
+
+@receiver(post_delete, sender="customers.AimedContent", dispatch_uid="customers.aimed_content_removed")
+@receiver(post_save, sender="customers.AimedContent", dispatch_uid="customers.aimed_content_changed")
+def aimed_content_changed(sender, **kwargs):
+    """Anonymous pages are cached whole with the default content in them: show the new one."""
+    from portal.cache_versions import CONTENT, bump
+
+    bump(CONTENT)

@@ -12,7 +12,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from portal.accounts.models import Organisation
 
 from . import access, admin_views
-from .models import Campaign, Offer, RFMGroup, Segment
+from .models import AimedContent, Campaign, Offer, RFMGroup, Segment
 
 
 @hooks.register("register_admin_urls")
@@ -114,8 +114,16 @@ class CampaignViewSet(SnippetViewSet):
     list_filter = ["status"]
 
 
+class AimedContentViewSet(SnippetViewSet):
+    model = AimedContent
+    icon = "doc-full"
+    menu_label = _("Aimed content")
+    list_display = ["name", "placement", "is_active"]
+    list_filter = ["placement", "is_active"]
+
+
 class SegmentsGroup(SnippetViewSetGroup):
-    items = (SegmentViewSet, RFMGroupViewSet, OfferViewSet, CampaignViewSet)
+    items = (SegmentViewSet, RFMGroupViewSet, OfferViewSet, CampaignViewSet, AimedContentViewSet)
     menu_icon = "group"
     menu_label = _("Segments")
     menu_name = "segments"
