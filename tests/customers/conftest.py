@@ -9,6 +9,7 @@ from portal.membership.choices import OrderKind, OrderStatus
 from portal.membership.models import Order, Plan, Subscription
 from portal.privacy import consent
 from tests.factories import UserFactory
+from tests.knowledge_base.conftest import kb  # noqa: F401
 from tests.tickets.conftest import agent, calendar, make_ticket, policy, queue, request_type, second_agent  # noqa: F401
 
 NOW = timezone.now().replace(microsecond=0)

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from portal.customers.models import AimedContent, CustomerScore, RFMGroup
 from tests.factories import UserFactory
-from tests.knowledge_base.conftest import kb  # noqa: F401
 
 
 @pytest.fixture
