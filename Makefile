@@ -9,7 +9,7 @@ PORT ?= 8000
 # PostgreSQL for tests when DATABASE_URL is set or the local server answers; SQLite otherwise.
 LOCAL_PG := postgres://postgres@127.0.0.1:5432/portal_test
 
-.PHONY: run test lint check messages compilemessages bench bench-peers bench-insights bench-search worker clean system-deps
+.PHONY: run test lint check messages compilemessages bench bench-peers bench-insights bench-segments bench-search worker clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,10 @@ bench-peers: $(VENV)/.dev
 ## bench-insights: the Insights pages over 1,000,000 requests on PostgreSQL (run by hand)
 bench-insights: $(VENV)/.dev
 	$(BIN)/python -m bench.insights
+
+## bench-segments: RFM scoring of 1,000,000 members with 5,000,000 orders on PostgreSQL (run by hand)
+bench-segments: $(VENV)/.dev
+	$(BIN)/python -m bench.segments
 
 ## bench-search: search and suggest latency over 250,000 documents (run by hand)
 bench-search: $(VENV)/.dev

@@ -77,7 +77,7 @@ FROM tickets_ticket t CROSS JOIN generate_series(1, {messages}) AS m;
 INSERT INTO insights_requestfacts (ticket_id, created_at, queue_id, assignee_id, request_type_id, priority, channel,
     organisation_id, requester_id, product, plan_id, first_reply_at, first_reply_seconds, first_reply_business_seconds,
     first_reply_sla, agent_replies, resolved_at, resolution_seconds, resolution_business_seconds, resolution_sla,
-    reopens, refreshed_at)
+    reopens, refreshed_at, survey_asked_at, rating, rating_reason, rated_at)
 SELECT t.id, t.created_at, t.queue_id, t.assignee_id, t.request_type_id, t.priority, t.channel, NULL, t.requester_id,
     (ARRAY['Router AX3','Wi-Fi Mesh','Cloud Backup',''])[1 + t.id %% 4], NULL,
     t.first_replied_at, extract(epoch FROM t.first_replied_at - t.created_at)::int,
@@ -86,7 +86,11 @@ SELECT t.id, t.created_at, t.queue_id, t.assignee_id, t.request_type_id, t.prior
     t.solved_at, extract(epoch FROM t.solved_at - t.created_at)::int,
     (extract(epoch FROM t.solved_at - t.created_at) / 3)::int,
     CASE WHEN t.solved_at IS NULL THEN '' WHEN t.id %% 25 = 0 THEN 'missed' ELSE 'met' END,
-    (t.id %% 20 = 0 AND t.solved_at IS NOT NULL)::int, now()
+    (t.id %% 20 = 0 AND t.solved_at IS NOT NULL)::int, now(),
+    CASE WHEN t.solved_at IS NOT NULL AND t.id %% 3 = 0 THEN t.solved_at END,
+    CASE WHEN t.solved_at IS NULL OR t.id %% 3 <> 0 THEN '' WHEN t.id %% 7 = 0 THEN 'bad' ELSE 'good' END,
+    CASE WHEN t.solved_at IS NOT NULL AND t.id %% 21 = 0 THEN 'It took too long' ELSE '' END,
+    CASE WHEN t.solved_at IS NOT NULL AND t.id %% 3 = 0 THEN t.solved_at + interval '2 hours' END
 FROM tickets_ticket t;
 
 INSERT INTO insights_replyfacts (kind, waited_from, replied_at, seconds, business_seconds, sla, agent_id, queue_id,
