@@ -7,6 +7,7 @@ from wagtail.models import Collection, Locale, Page, Site
 from knowledge_base.models import HelpIndexPage
 from portal.accounts.roles import sync_role_groups
 from portal.home.models import HomePage
+from portal.customers.defaults import ensure_groups
 from portal.privacy.defaults import ensure_purposes
 from themes.models import BrandingSettings
 
@@ -24,6 +25,7 @@ def ensure_baseline() -> None:
         Collection.add_root(name="Root")
     sync_role_groups(apps)
     ensure_purposes(apps)
+    ensure_groups(apps)
 
 
 @pytest.fixture(autouse=True)

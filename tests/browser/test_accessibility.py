@@ -264,6 +264,10 @@ def test_admin_pages_work_under_their_content_security_policy(browser, live_site
         "/admin/snippets/",
         "/admin/users/",
         "/admin/reports/search-terms/",
+        "/admin/customers/",
+        f"/admin/customers/{ticket.requester_id}/",
+        "/admin/customers/report/",
+        "/admin/snippets/customers/segment/add/",
     ):
         response = page.goto(live_site.url + path)
         assert response.status < 400, (path, response.status)
