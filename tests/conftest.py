@@ -6,8 +6,8 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from knowledge_base.models import HelpIndexPage
 from portal.accounts.roles import sync_role_groups
-from portal.home.models import HomePage
 from portal.customers.defaults import ensure_groups
+from portal.home.models import HomePage
 from portal.privacy.defaults import ensure_purposes
 from themes.models import BrandingSettings
 
