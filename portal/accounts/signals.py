@@ -1,7 +1,7 @@
 """Every person who signs up becomes a customer; other apps add cards to the customer area.
 
 `dashboard_cards` is sent when someone opens /me/, with `person`: a receiver may answer with a
-`DashboardCard` (a question waiting for them, …). `optional_mail` is sent with `person` and
+`DashboardCard` (a question waiting for them, …) or a list of them. `optional_mail` is sent with `person` and
 `purpose` (a consent purpose's code: "surveys", "newsletter", …) before anything optional is
 mailed to them; a receiver answering False stops it (the privacy app answers from the consent
 ledger). Accounts never imports those apps.

@@ -16,7 +16,9 @@ from .signals import dashboard_cards
 def dashboard(request):
     """The customer area's front page (/me/)."""
     user = request.user
-    cards = [card for _receiver, card in dashboard_cards.send(sender=dashboard, person=user) if card]
+    cards = []
+    for _receiver, answer in dashboard_cards.send(sender=dashboard, person=user):
+        cards.extend(answer if isinstance(answer, list | tuple) else [answer] if answer else [])
     context = {
         "roles": [ROLE_LABELS[code] for code in sorted(role_codes(user))],
         "is_staff_member": is_staff_member(user),

@@ -49,16 +49,18 @@ def forget_withdrawn_profiling(sender, person, purpose, granted, **kwargs):
         segments.forget(person)
 
 
+SHOWN_OFFERS = 3
+
+
 @receiver(dashboard_cards, dispatch_uid="customers.offer_cards")
 def offer_cards(sender, person, **kwargs):
-    """Offers for you, in the customer area (the newest one; the benefits page lists the rest)."""
+    """Offers for you, in the customer area: the newest three."""
     from .offers import address, offers_for
 
-    shown = offers_for(person)
-    if not shown:
-        return None
-    offer = shown[0]
-    return DashboardCard(title=offer.title, text=offer.pitch, link_text=_("See the offer"), url=address(offer))
+    return [
+        DashboardCard(title=offer.title, text=offer.pitch, link_text=_("See the offer"), url=address(offer))
+        for offer in offers_for(person)[:SHOWN_OFFERS]
+    ]
 
 
 @receiver(post_save, sender=Redemption, dispatch_uid="customers.record_redemption")

@@ -101,11 +101,14 @@ def test_the_customer_area_shows_the_offer_and_redeeming_records_the_segment(cli
     from portal.membership import points as ledger
 
     offer = make_offer(benefit, "at_risk")
+    webinar = Offer.objects.create(title="Live webinar", pitch="Thursdays.", link="/help/", holdout_percent=0)
+    webinar.rfm_groups.set(RFMGroup.objects.filter(code="at_risk"))
     risky = champions[-1]
     ledger.settle(user=risky, source="t", points=1, reason="renewal")  # the Basic tier
     client.force_login(risky)
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert "Come back" in page and f"#benefit-{benefit.pk}" in page
+    assert "Live webinar" in page  # offers for you: each offer its card
     client.post(reverse("membership:redeem", args=[benefit.pk]))
     exposure = Exposure.objects.get(offer=offer, person=risky)
     assert exposure.redemption is not None and exposure.segment == "rfm:at_risk"
