@@ -41,8 +41,8 @@ INSERT INTO membership_order (subscription_id, buyer_id, kind, plan_id, status, 
 SELECT %(subscription)s, %(first)s + (n %% %(members)s), 'renew', %(plan)s, 'paid', 'card', 'bench-' || n,
     amount, 0, 0, amount, 'EUR', paid, paid + interval '1 year', paid, paid
 FROM (
-    SELECT n, (20 + (n * 7919) %% 480)::numeric AS amount,
-        now() - ((n * 104729) %% (365 * 3 * 24)) * interval '1 hour' AS paid
+    SELECT n, (20 + (n::bigint * 7919) %% 480)::numeric AS amount,
+        now() - ((n::bigint * 104729) %% (365 * 3 * 24)) * interval '1 hour' AS paid
     FROM generate_series(1, %(orders)s) AS n
 ) AS generated;
 """
