@@ -6,10 +6,24 @@ for the person and are not cached whole; the slots sit outside the fragment cach
 they are on, so no cached fragment ever holds a variant meant for someone else.
 """
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
+
+from portal.cache_versions import CONTENT, versions
 
 from .models import AimedContent, Placement
 from .segments import current_segments
+
+
+def boxes_at(placement: str) -> list[AimedContent]:
+    """The active boxes of a placement, kept in the shared cache under the content version (which
+    every change of a box renews), so a page with a slot asks the database once per change."""
+    key = f"customers:aimed:{placement}:{versions(CONTENT)}"
+    found = cache.get(key)
+    if found is None:
+        found = list(AimedContent.objects.filter(placement=placement, is_active=True).order_by("pk"))
+        cache.set(key, found, 3600)
+    return found
 
 
 def choose(content: AimedContent, codes: set[str]) -> dict | None:
@@ -35,7 +49,7 @@ def choose(content: AimedContent, codes: set[str]) -> dict | None:
 
 
 def render_placement(placement: str, request) -> str:
-    boxes = list(AimedContent.objects.filter(placement=placement, is_active=True).order_by("pk"))
+    boxes = boxes_at(placement)
     if not boxes:
         return ""
     codes: set[str] = set()

@@ -65,15 +65,35 @@ def send_batch(campaign_id: int) -> int:
         return 0
     held = {p.pk for p in batch if in_holdout("campaign", campaign.pk, p.pk, campaign.holdout_percent)}
     Delivery.objects.bulk_create([Delivery(campaign=campaign, person=p, holdout=p.pk in held) for p in batch])
-    notify(
-        recipients=[p for p in batch if p.pk not in held],
-        kind="customers.campaign",
-        title=campaign.subject,
-        body=campaign.body,
-        url=campaign.link,
-        purpose=NEWSLETTER,
-    )
+    by_language: dict[str, list] = {}
+    for person in batch:
+        if person.pk not in held:
+            by_language.setdefault(person.locale, []).append(person)
+    translations = {t.language: t for t in campaign.translations.all()}
+    for language, people in by_language.items():
+        subject, body = text_for(campaign, translations, language)
+        notify(
+            recipients=people, kind="customers.campaign", title=subject, body=body, url=campaign.link,
+            purpose=NEWSLETTER,
+        )  # fmt: skip
     return len(batch)
+
+
+def text_for(campaign: Campaign, translations: dict, language: str) -> tuple[str, str]:
+    """(subject, body) in `language`: its translation; for Serbian, the other script's translation
+    transliterated; else the campaign's own text."""
+    from portal.serbian import cyrillic_to_latin, latin_to_cyrillic
+
+    if language in translations:
+        found = translations[language]
+        return found.subject, found.body
+    other, convert = {"sr": ("sr-latn", latin_to_cyrillic), "sr-latn": ("sr", cyrillic_to_latin)}.get(
+        language, ("", None)
+    )
+    if other in translations:
+        found = translations[other]
+        return convert(found.subject), convert(found.body)
+    return campaign.subject, campaign.body
 
 
 @task()

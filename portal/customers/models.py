@@ -10,7 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import PreviewableMixin
@@ -315,9 +317,10 @@ class Exposure(models.Model):
         return f"{self.offer_id} → {self.person_id}{' (held out)' if self.holdout else ''}"
 
 
-class Campaign(models.Model):
+class Campaign(ClusterableModel):
     """An e-mail (and a notification) to the consenting members of a segment or an RFM group, sent
-    in batches by the task worker, once per person; a hold-out share is not sent it."""
+    in batches by the task worker, once per person; a hold-out share is not sent it. Each person
+    gets it in their language where a translation is given (Serbian in either script serves both)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -348,6 +351,7 @@ class Campaign(models.Model):
         FieldPanel("subject"),
         FieldPanel("body"),
         FieldPanel("link"),
+        InlinePanel("translations", label=_("In other languages")),
         FieldRowPanel([FieldPanel("batch_size"), FieldPanel("holdout_percent")]),
     ]
 
@@ -363,6 +367,23 @@ class Campaign(models.Model):
         super().clean()
         if bool(self.segment_id) == bool(self.rfm_group_id):
             raise ValidationError(_("Choose a segment or an RFM group (one of them)."))
+
+
+class CampaignTranslation(models.Model):
+    campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=150)
+    body = models.TextField(_("message"), max_length=4000)
+
+    panels = [FieldPanel("language"), FieldPanel("subject"), FieldPanel("body")]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "language"], name="customers_one_campaign_translation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} ({self.language})"
 
 
 class Delivery(models.Model):

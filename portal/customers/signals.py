@@ -15,12 +15,13 @@ from tickets.signals import customer_panel
 
 @receiver(customer_panel, dispatch_uid="customers.desk_section")
 def desk_section(sender, person, **kwargs):
-    from .segments import current_segments
+    from .models import CustomerScore
 
-    segments = current_segments(person)
+    # Only people who allow profiling have a score (a withdrawal removes it at once): one query.
+    score = CustomerScore.objects.filter(person=person).select_related("group").first()
     lines = []
-    if segments.group is not None:
-        lines.append(_("RFM group: %(group)s") % {"group": segments.group.name})
+    if score is not None and score.group is not None:
+        lines.append(_("RFM group: %(group)s") % {"group": score.group.name})
     return PanelSection(
         title=_("Customer page"),
         lines=tuple(lines),

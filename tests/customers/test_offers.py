@@ -204,3 +204,25 @@ def test_group_sizes_are_worked_back_month_by_month(champions):
     assert sizes["champions"][-1] == 4 and sizes["at_risk"][-1] == 6
     assert sizes["champions"][0] == 0  # before this month's first scoring nobody was scored
     assert len(starts) == 3 and starts[-1] == timezone.localdate().replace(day=1)
+
+
+def test_each_person_gets_the_campaign_in_their_language(newsletter_readers, django_capture_on_commit_callbacks):
+    from portal.customers.models import CampaignTranslation
+
+    risky = [p for p in newsletter_readers if p.display_name.startswith("Risky")]
+    for person, language in zip(risky, ["sl", "sr", "sr-latn", "en", "en", "en"], strict=True):
+        person.locale = language
+        person.save()
+    campaign = Campaign.objects.create(
+        name="Win-back", rfm_group=RFMGroup.objects.get(code="at_risk"), subject="We miss you", body="Hi",
+        holdout_percent=0,
+    )  # fmt: skip
+    CampaignTranslation.objects.create(campaign=campaign, language="sl", subject="Pogrešamo vas", body="Živjo")
+    CampaignTranslation.objects.create(campaign=campaign, language="sr-latn", subject="Nedostajete nam", body="Zdravo")
+    with django_capture_on_commit_callbacks(execute=True):
+        campaigns.start(campaign)
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    assert "Pogrešamo vas" in subjects[risky[0].email]
+    assert "Недостајете нам" in subjects[risky[1].email]  # Serbian Cyrillic, from the Latin text
+    assert "Nedostajete nam" in subjects[risky[2].email]
+    assert "We miss you" in subjects[risky[3].email]

@@ -223,7 +223,7 @@ def test_request_page_query_count_is_constant(site, agent_client, agent, make_ti
     services.add_agent_reply(ticket=ticket, agent=agent, body="First", files=[check_upload(png(), max_bytes=10**6)])
     url = reverse("tickets_desk:detail", args=[ticket.pk])
     agent_client.get(url)
-    with django_assert_num_queries(32) as few:  # the admin's menu and forms, community and ratings included
+    with django_assert_num_queries(33) as few:  # the admin's menu and forms, community, ratings and RFM group
         agent_client.get(url)
     for number in range(15):
         services.add_customer_reply(ticket=ticket, author=customer, body=f"Answer {number}")
