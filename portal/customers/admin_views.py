@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.models import Organisation
+from portal.text import single_line, without_nul
 
 from . import access, campaigns, selectors
 from .models import Campaign
@@ -43,7 +44,7 @@ def organisation(request, pk: int):
 def directory(request):
     if not access.may_use(request.user):
         raise PermissionDenied
-    query = request.GET.get("q", "")[:200]
+    query = single_line(without_nul(request.GET.get("q", "")))[:200]
     people = selectors.find(query)
     if not request.user.has_perm("accounts.view_user") and not request.user.has_perm("tickets.view_ticket"):
         people = people.filter(organisation__account_owner=request.user)

@@ -53,6 +53,9 @@ def test_a_lead_reads_insights_and_follows_a_number(page, live_site, screenshot)
     filed = page.get_by_role("row", name=re.compile(r"^Filed"))
     assert filed.get_by_role("cell").first.inner_text() == "1"
     screenshot(page, "insights-1280")
+    from .test_customers_journey import violations
+
+    assert not violations(page, ".insights"), violations(page, ".insights")
     filed.get_by_role("link").first.click()
     page.wait_for_url(re.compile(r"/admin/insights/requests/created/"))
     assert page.get_by_role("link", name=ticket.reference).is_visible()

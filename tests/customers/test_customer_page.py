@@ -165,6 +165,7 @@ def test_reached_from_the_desk_the_search_and_the_organisation_list(client, pers
     found = client.get(reverse("customers_directory"), {"q": "mira"}).content.decode()
     assert url(person) in found
     assert "Nobody matches" in client.get(reverse("customers_directory"), {"q": "zzz-nobody"}).content.decode()
+    assert url(person) in client.get(reverse("customers_directory"), {"q": "mi\x00ra"}).content.decode()
     client.force_login(UserFactory(role="admin"))
     search = client.get(reverse("wagtailadmin_pages:search"), {"q": "mira"}).content.decode()
     assert reverse("customers_directory") + "?q=mira" in search  # the admin search's "Customers" area
