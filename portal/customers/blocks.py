@@ -275,6 +275,12 @@ class ConditionsBlock(blocks.StreamBlock):
     rfm_group = RFMGroupCondition()
 
 
+def safe_link_block(value):
+    from .models import safe_link
+
+    safe_link(value)
+
+
 def audience_choices():
     """Rule segments by code and RFM groups as "rfm:<code>": what `Segments.codes` holds."""
     from .models import RFMGroup, Segment
@@ -290,7 +296,7 @@ class ForSegmentBlock(blocks.StructBlock):
     audience = blocks.MultipleChoiceBlock(label=_("for the people of"), choices=audience_choices)
     heading = blocks.CharBlock(label=_("heading"), max_length=120)
     text = blocks.RichTextBlock(label=_("text"), features=["bold", "italic", "link"])
-    link = blocks.CharBlock(label=_("link"), required=False, max_length=300)
+    link = blocks.CharBlock(label=_("link"), required=False, max_length=300, validators=[safe_link_block])
     link_text = blocks.CharBlock(label=_("link text"), required=False, max_length=80)
 
     class Meta:

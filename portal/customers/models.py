@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +20,26 @@ from wagtail.models import PreviewableMixin
 from .blocks import ConditionsBlock, ForSegmentBlock
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def one_line(value: str) -> None:
+    """An e-mail subject is a header: a line break in it would stop the message from being sent."""
+    if "\r" in value or "\n" in value:
+        raise ValidationError(_("Write it on one line."))
+
+
+def safe_link(value: str) -> None:
+    """A link on the site: an address here ("/help/") or on the web (https://…), nothing else."""
+    if not value:
+        return
+    if value.startswith("/") and not value.startswith("//"):
+        if any(ch in value for ch in "\r\n\t "):
+            raise ValidationError(_("Give an address here (starting with /) or on the web (https://…)."))
+        return
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        raise ValidationError(_("Give an address here (starting with /) or on the web (https://…).")) from None
 
 
 @register_setting(icon="group")
@@ -253,7 +273,13 @@ class Offer(models.Model):
         related_name="+",
         help_text=_("Redeemed on the benefits page; its codes and limits apply."),
     )
-    link = models.URLField(_("link"), blank=True, help_text=_("Where the offer leads when it is not a benefit."))
+    link = models.CharField(
+        _("link"),
+        max_length=300,
+        blank=True,
+        validators=[safe_link],
+        help_text=_("Where the offer leads when it is not a benefit."),
+    )
     segments = models.ManyToManyField(Segment, verbose_name=_("segments"), blank=True, related_name="offers")
     rfm_groups = models.ManyToManyField(RFMGroup, verbose_name=_("RFM groups"), blank=True, related_name="offers")
     starts_on = models.DateField(_("from"), null=True, blank=True)
@@ -334,9 +360,9 @@ class Campaign(ClusterableModel):
     rfm_group = models.ForeignKey(
         RFMGroup, verbose_name=_("RFM group"), null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns"
     )
-    subject = models.CharField(_("subject"), max_length=150)
+    subject = models.CharField(_("subject"), max_length=150, validators=[one_line])
     body = models.TextField(_("message"), max_length=4000)
-    link = models.URLField(_("link"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True, validators=[safe_link])
     batch_size = models.PositiveIntegerField(
         _("e-mails per batch"), default=200, validators=[MinValueValidator(1), MaxValueValidator(5000)]
     )
@@ -372,7 +398,7 @@ class Campaign(ClusterableModel):
 class CampaignTranslation(models.Model):
     campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="translations")
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
-    subject = models.CharField(_("subject"), max_length=150)
+    subject = models.CharField(_("subject"), max_length=150, validators=[one_line])
     body = models.TextField(_("message"), max_length=4000)
 
     panels = [FieldPanel("language"), FieldPanel("subject"), FieldPanel("body")]
@@ -417,7 +443,7 @@ class AimedContent(models.Model):
     variants = StreamField([("for_segment", ForSegmentBlock())], verbose_name=_("variants"), blank=True)
     default_heading = models.CharField(_("heading for everyone else"), max_length=120, blank=True)
     default_text = RichTextField(_("text for everyone else"), features=["bold", "italic", "link"], blank=True)
-    default_link = models.CharField(_("link for everyone else"), max_length=300, blank=True)
+    default_link = models.CharField(_("link for everyone else"), max_length=300, blank=True, validators=[safe_link])
     default_link_text = models.CharField(_("link text"), max_length=80, blank=True)
     is_active = models.BooleanField(_("shown"), default=True)
 
