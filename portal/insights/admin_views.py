@@ -20,6 +20,8 @@ from tickets.templatetags.tickets_tags import duration
 from . import metrics, selectors
 from .forms import InsightsForm
 from .permissions import may_see_insights
+from .rollups import applies as rollups_apply
+from .rollups import reading_once
 
 #: Rows per page of the requests behind a number.
 PER_PAGE = 50
@@ -247,6 +249,7 @@ def _context(request):
     return form, form.period(), form.scope()
 
 
+@reading_once
 def overview(request):
     form, period, scope = _context(request)
     sections = overview_rows(period, scope)
@@ -271,6 +274,7 @@ def overview(request):
             "self_service": _self_service_figures(period),
             "trend": trend,
             "grain": grain,
+            "estimated": rollups_apply(period, scope),
         },
     )
 
@@ -389,6 +393,7 @@ def _raw(value):
     return round(value, 1) if isinstance(value, float) else value
 
 
+@reading_once
 def requests_behind(request, metric: str):
     form, period, scope = _context(request)
     if metric not in selectors.DRILLS:
@@ -407,6 +412,7 @@ def requests_behind(request, metric: str):
     )
 
 
+@reading_once
 def satisfaction(request):
     """Satisfaction: NPS by month, and what customers wrote (NPS and "bad" ratings), newest first."""
 
@@ -486,6 +492,7 @@ def follow_up(request, pk: int):
     return redirect(f"{reverse('insights_satisfaction')}?{request.POST.get('filters', '')}")
 
 
+@reading_once
 def self_service(request):
     """Self-service: the figures, searches without results, most viewed and least helpful articles,
     community topics nobody answered."""
@@ -542,6 +549,7 @@ def self_service(request):
 SLA_DIMENSIONS = [("queue", _("By queue")), ("priority", _("By priority")), ("agent", _("By agent"))]
 
 
+@reading_once
 def service_levels(request):
     """Service levels: each target this period and the one before, and the same per queue, priority
     and agent, every "late" count leading to the requests behind it."""

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Min, Q, QuerySet, Sum
 
+from . import rollups
 from .models import ReopenFacts, ReplyFacts, RequestFacts, SLAOutcome
 
 #: Backlog age buckets: (label key, upper bound in days; None = no bound).
@@ -165,16 +166,41 @@ def share(part: int, whole: int) -> float | None:
 
 
 def open_at(moment: datetime) -> Q:
-    """Filed before `moment` and not solved by then. Written as two ranges of the resolved_at index
-    (never solved, or solved after) so the database need not read every request ever filed."""
+    """Filed before `moment` and not solved by then."""
     return Q(created_at__lt=moment) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=moment))
+
+
+def open_parts(moment: datetime) -> tuple[Q, Q]:
+    """`open_at` as two conditions that never overlap, each read from its own index: still open (a
+    small partial index, however long the history) and solved since `moment`."""
+    return (
+        Q(created_at__lt=moment, resolved_at__isnull=True),
+        Q(created_at__lt=moment, resolved_at__gte=moment),
+    )
+
+
+def open_counts(requests: QuerySet, moment: datetime, key: str | None = None, **counts) -> dict:
+    """Counts of the requests open at `moment` ({"total", **counts}), per value of `key` when given.
+    Counting `created_at` (never empty, and in the index) lets the database read only the index."""
+    totals: dict = {}
+    for condition in open_parts(moment):
+        part = requests.filter(condition)
+        if key is None:
+            rows = [part.aggregate(total=Count("created_at"), **counts)]
+        else:
+            rows = part.values(key).annotate(total=Count("created_at"), **counts).order_by()
+        for row in rows:
+            group = row.pop(key) if key else None
+            target = totals.setdefault(group, dict.fromkeys(row, 0))
+            for name, value in row.items():
+                target[name] += value or 0
+    return totals
 
 
 def volume(period: Period, scope: Scope = Scope()) -> dict:
     """Requests created, solved and reopened in the period; the backlog open at its end, by age."""
     requests = scope.requests()
     end = period.end
-    open_at_end = requests.filter(open_at(end))
     buckets, lower = {}, None
     for name, days in AGE_BUCKETS:
         condition = Q()
@@ -182,12 +208,18 @@ def volume(period: Period, scope: Scope = Scope()) -> dict:
             condition &= Q(created_at__gt=end - timedelta(days=days))
         if lower is not None:
             condition &= Q(created_at__lte=end - timedelta(days=lower))
-        buckets[name] = Count("pk", filter=condition) if condition else Count("pk")
+        buckets[name] = Count("created_at", filter=condition) if condition else Count("created_at")
         lower = days
-    backlog = open_at_end.aggregate(total=Count("pk"), **buckets)
+    backlog = open_counts(requests, end, **buckets)[None]
+    if rollups.applies(period, scope):
+        counted = rollups.counts(period, scope).get(None, {})
+        created, solved = counted.get("created", 0), counted.get("solved", 0)
+    else:
+        created = requests.filter(period.contains("created_at")).count()
+        solved = requests.filter(period.contains("resolved_at")).count()
     return {
-        "created": requests.filter(period.contains("created_at")).count(),
-        "solved": requests.filter(period.contains("resolved_at")).count(),
+        "created": created,
+        "solved": solved,
         "reopened": scope.reopenings().filter(period.contains("reopened_at")).count(),
         "backlog": backlog.pop("total"),
         "backlog_ages": backlog,
@@ -196,6 +228,17 @@ def volume(period: Period, scope: Scope = Scope()) -> dict:
 
 def reply_times(period: Period, kind: str, scope: Scope = Scope()) -> dict:
     """First ("first") or next ("next") reply times of replies sent in the period: calendar and business."""
+    if rollups.applies(period, scope):
+        counted = rollups.counts(period, scope).get(None, {})
+        calendar = rollups.percentiles(period, scope, kind).get(None, (None, None))
+        business = rollups.percentiles(period, scope, f"{kind}_business").get(None, (None, None))
+        return {
+            "count": counted.get(f"{kind}_replies", 0),
+            "median": calendar[0],
+            "p90": calendar[1],
+            "business_median": business[0],
+            "business_p90": business[1],
+        }
     replies = scope.replies().filter(period.contains("replied_at"), kind=kind)
     figures = distributions(replies, "seconds", "business_seconds")
     return {
@@ -213,16 +256,31 @@ def resolution(period: Period, scope: Scope = Scope()) -> dict:
     Reopen rate: solved requests that were ever reopened. First-contact resolution: solved with
     exactly one public reply of ours and never reopened.
     """
-    solved = scope.requests().filter(period.contains("resolved_at"))
-    figures = distributions(
-        solved,
-        "resolution_seconds",
-        "resolution_business_seconds",
-        reopened=Count("pk", filter=Q(reopens__gt=0)),
-        first_contact=Count("pk", filter=Q(agent_replies=1, reopens=0)),
-        met=Count("pk", filter=Q(resolution_sla=SLAOutcome.MET)),
-        missed=Count("pk", filter=Q(resolution_sla=SLAOutcome.MISSED)),
-    )
+    if rollups.applies(period, scope):
+        counted = rollups.counts(period, scope).get(None, {})
+        calendar = rollups.percentiles(period, scope, "resolution").get(None, (None, None))
+        business = rollups.percentiles(period, scope, "resolution_business").get(None, (None, None))
+        figures = {
+            "count": counted.get("solved", 0),
+            "resolution_seconds_median": calendar[0],
+            "resolution_seconds_p90": calendar[1],
+            "resolution_business_seconds_median": business[0],
+            "resolution_business_seconds_p90": business[1],
+            "reopened": counted.get("reopened_solved", 0),
+            "first_contact": counted.get("first_contact", 0),
+            "met": counted.get("resolution_met", 0),
+            "missed": counted.get("resolution_missed", 0),
+        }
+    else:
+        figures = distributions(
+            scope.requests().filter(period.contains("resolved_at")),
+            "resolution_seconds",
+            "resolution_business_seconds",
+            reopened=Count("pk", filter=Q(reopens__gt=0)),
+            first_contact=Count("pk", filter=Q(agent_replies=1, reopens=0)),
+            met=Count("pk", filter=Q(resolution_sla=SLAOutcome.MET)),
+            missed=Count("pk", filter=Q(resolution_sla=SLAOutcome.MISSED)),
+        )
     solved_count = figures["count"]
     return {
         "solved": solved_count,
@@ -246,6 +304,20 @@ def sla_attainment(period: Period, scope: Scope = Scope(), *, solved: dict | Non
     """Targets met and missed per kind, for targets that concluded in the period (replies sent,
     requests solved), and the misses per queue. Requests without a policy are not counted.
     `solved` takes the figures `resolution()` read already, so they are not read twice."""
+    if rollups.applies(period, scope):
+        by_queue = rollups.counts(period, scope, "queue")
+        total = rollups.counts(period, scope).get(None, {})
+        missed_by_queue = {
+            queue: row["first_missed"] + row["next_missed"] + row["resolution_missed"]
+            for queue, row in by_queue.items()
+            if row["first_missed"] + row["next_missed"] + row["resolution_missed"]
+        }
+        return {
+            "first_reply": _attained(total.get("first_met", 0), total.get("first_missed", 0)),
+            "next_reply": _attained(total.get("next_met", 0), total.get("next_missed", 0)),
+            "resolution": _attained(total.get("resolution_met", 0), total.get("resolution_missed", 0)),
+            "missed_by_queue": dict(sorted(missed_by_queue.items(), key=lambda item: -item[1])),
+        }
     replies = scope.replies().filter(period.contains("replied_at"))
     outcomes = replies.aggregate(
         **{
@@ -311,17 +383,20 @@ def csat(period: Period, scope: Scope = Scope()) -> dict:
     """Satisfaction: good share of the ratings given in the period, response rate of the surveys
     sent in it, and the reasons given for "bad" (read from the facts, which copy each survey)."""
     requests = scope.requests()
-    counts = requests.filter(period.contains("rated_at") | period.contains("survey_asked_at")).aggregate(
-        rated=Count("pk", filter=period.contains("rated_at")),
-        good=Count("pk", filter=period.contains("rated_at") & Q(rating="good")),
-        asked=Count("pk", filter=period.contains("survey_asked_at")),
-        answered=Count("pk", filter=period.contains("survey_asked_at") & Q(rated_at__isnull=False)),
-    )
+    if rollups.applies(period, scope):
+        counts = rollups.counts(period, scope).get(None, dict.fromkeys(rollups.COUNTS, 0))
+    else:
+        counts = requests.filter(period.contains("rated_at") | period.contains("survey_asked_at")).aggregate(
+            rated=Count("pk", filter=period.contains("rated_at")),
+            good=Count("pk", filter=period.contains("rated_at") & Q(rating="good")),
+            asked=Count("pk", filter=period.contains("survey_asked_at")),
+            answered=Count("pk", filter=period.contains("survey_asked_at") & Q(rated_at__isnull=False)),
+        )
     reasons = (
         requests.filter(period.contains("rated_at"), rating="bad")
         .exclude(rating_reason="")
         .values("rating_reason")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("rated_at"))
         .order_by("-n", "rating_reason")
     )
     return {
@@ -460,6 +535,18 @@ def _grouped(queryset: QuerySet, key: str, field_name: str, **counts) -> dict:
     return {group: {**row, "median": percentile(row.pop("values"), 0.5)} for group, row in grouped.items()}
 
 
+#: A table row before its figures are put in.
+TABLE_ROW = {
+    "created": 0,
+    "solved": 0,
+    "backlog": 0,
+    "first_reply_business_median": None,
+    "first_reply_sla": None,
+    "rated": 0,
+    "csat": None,
+}
+
+
 def table(period: Period, dimension: str, scope: Scope = Scope()) -> dict:
     """Per group of `dimension` (queue, agent, …): created, solved, backlog, median first reply
     (business), first-reply SLA met %, and CSAT good %. Three queries, whatever the groups."""
@@ -470,6 +557,17 @@ def table(period: Period, dimension: str, scope: Scope = Scope()) -> dict:
     def put(group, **figures):
         rows.setdefault(group, {}).update(figures)
 
+    if rollups.applies(period, scope) and dimension in rollups.GROUPS:
+        for group, row in rollups.counts(period, scope, dimension).items():
+            if row["created"] or row["solved"] or row["rated"] or row["first_replies"]:
+                put(group, created=row["created"], solved=row["solved"], rated=row["rated"])
+                put(group, csat=share(row["good"], row["rated"]))
+                put(group, first_reply_sla=share(row["first_met"], row["first_met"] + row["first_missed"]))
+        for group, (median, _p90) in rollups.percentiles(period, scope, "first_business", dimension).items():
+            put(group, first_reply_business_median=median)
+        for group, row in open_counts(requests, period.end, request_key).items():
+            put(group, backlog=row["total"])
+        return {group: {**TABLE_ROW, **figures} for group, figures in rows.items()}
     touched = requests.filter(
         period.contains("created_at") | period.contains("resolved_at") | period.contains("rated_at")
     )
@@ -487,8 +585,8 @@ def table(period: Period, dimension: str, scope: Scope = Scope()) -> dict:
             rated=row["rated"],
             csat=share(row["good"], row["rated"]),
         )
-    for row in requests.filter(open_at(period.end)).values(request_key).annotate(n=Count("pk")):
-        put(row[request_key], backlog=row["n"])
+    for group, row in open_counts(requests, period.end, request_key).items():
+        put(group, backlog=row["total"])
     first = scope.replies().filter(period.contains("replied_at"), kind=ReplyFacts.Kind.FIRST)
     grouped = _grouped(
         first,
@@ -503,16 +601,7 @@ def table(period: Period, dimension: str, scope: Scope = Scope()) -> dict:
             first_reply_business_median=row["median"],
             first_reply_sla=share(row["met"], row["met"] + row["missed"]),
         )
-    empty = {
-        "created": 0,
-        "solved": 0,
-        "backlog": 0,
-        "first_reply_business_median": None,
-        "first_reply_sla": None,
-        "rated": 0,
-        "csat": None,
-    }
-    return {group: {**empty, **figures} for group, figures in rows.items()}
+    return {group: {**TABLE_ROW, **figures} for group, figures in rows.items()}
 
 
 # --- NPS ------------------------------------------------------------------------------------
@@ -598,6 +687,18 @@ def series(period: Period, grain: str, scope: Scope = Scope()) -> list[dict]:
         if start in rows:
             rows[start].update(figures)
 
+    if grain == "month" and rollups.applies(period, scope):
+        for month, row in rollups.counts(period, scope, "month").items():
+            put(
+                month,
+                created=row["created"],
+                solved=row["solved"],
+                first_reply_sla=share(row["first_met"], row["first_met"] + row["first_missed"]),
+                csat=share(row["good"], row["rated"]),
+            )
+        for month, (median, _p90) in rollups.percentiles(period, scope, "first_business", "month").items():
+            put(month, first_reply_business_median=median)
+        return list(rows.values())
     requests = scope.requests()
     for field_name, figure in (("created_at", "created"), ("resolved_at", "solved")):
         in_period = requests.filter(period.contains(field_name))

@@ -62,6 +62,22 @@ class RequestFacts(models.Model):
         verbose_name = _("request facts")
         verbose_name_plural = _("request facts")
         permissions = [("view_all_insights", _("See the insights of every queue and agent"))]
+        indexes = [
+            # The backlog: requests still open are few, whatever the history.
+            models.Index(
+                fields=["created_at"],
+                include=["queue_id", "assignee_id"],
+                condition=Q(resolved_at__isnull=True),
+                name="insights_facts_open",
+            ),
+            # The reasons given for "bad": a few rows among every rating.
+            models.Index(
+                fields=["rated_at"],
+                include=["rating_reason", "queue_id", "assignee_id"],
+                condition=Q(rating="bad"),
+                name="insights_facts_rated_bad",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.ticket_id)
@@ -229,3 +245,64 @@ class SummarySent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.queue_id} {self.week}"
+
+
+class RolledMonth(models.Model):
+    """One whole month summed into the rollups (rollups.py); stale when a request measured in it
+    changed since, so it is summed again before it is read."""
+
+    month = models.DateField(unique=True, help_text="The first day of the month, in the portal's time zone.")
+    stale = models.BooleanField(default=False)
+    rolled_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}{' (stale)' if self.stale else ''}"
+
+
+class RollupCounts(models.Model):
+    """What one month counts for one queue and agent: request figures by the request's assignee,
+    reply figures by the reply's author (the same meaning as the slices of metrics.py)."""
+
+    month = models.DateField()
+    queue_id = models.IntegerField()
+    agent_id = models.IntegerField(null=True)
+    created = models.PositiveIntegerField(default=0)
+    solved = models.PositiveIntegerField(default=0)
+    reopened_solved = models.PositiveIntegerField(default=0, help_text="Solved in the month and reopened ever.")
+    first_contact = models.PositiveIntegerField(default=0)
+    resolution_met = models.PositiveIntegerField(default=0)
+    resolution_missed = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    good = models.PositiveIntegerField(default=0)
+    asked = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0, help_text="Asked in the month and answered.")
+    first_replies = models.PositiveIntegerField(default=0)
+    first_met = models.PositiveIntegerField(default=0)
+    first_missed = models.PositiveIntegerField(default=0)
+    next_replies = models.PositiveIntegerField(default=0)
+    next_met = models.PositiveIntegerField(default=0)
+    next_missed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "queue_id"], name="insights_rollup_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.queue_id} {self.agent_id}"
+
+
+class RollupHistogram(models.Model):
+    """How many durations of one measure (first reply, resolution…, calendar or business) fell in
+    one logarithmic bucket in one month, for one queue and agent."""
+
+    month = models.DateField()
+    queue_id = models.IntegerField()
+    agent_id = models.IntegerField(null=True)
+    measure = models.CharField(max_length=20)
+    bucket = models.PositiveSmallIntegerField()
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["measure", "month"], name="insights_histogram_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.measure} {self.bucket}: {self.n}"

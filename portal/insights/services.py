@@ -11,6 +11,10 @@ from tickets.models import BusinessCalendar, Message, SatisfactionSurvey, Suppor
 
 from .facts import Entry, StatusChange, Targets, measure_request
 from .models import ReopenFacts, ReplyFacts, RequestFacts
+from .rollups import mark_stale
+
+#: The moments of a request's facts that place it in a month of the rollups.
+MOMENTS = ("created_at", "resolved_at", "rated_at", "survey_asked_at")
 
 
 def default_calendar() -> sla.Calendar:
@@ -76,7 +80,11 @@ def refresh_facts(ticket_pk: int, *, calendar: sla.Calendar | None = None) -> Re
         SatisfactionSurvey.objects.filter(ticket=ticket).values("asked_at", "rating", "reason", "answered_at").first()
         or {}
     )
-    existing = RequestFacts.objects.filter(ticket=ticket).values_list("plan_id", flat=True).first()
+    before = RequestFacts.objects.filter(ticket=ticket).values(*MOMENTS, "plan_id").first() or {}
+    moments = [before.get(name) for name in MOMENTS]
+    if before:
+        moments += ReplyFacts.objects.filter(request_id=ticket.pk).values_list("replied_at", flat=True)
+    existing = before.get("plan_id")
     plan_id = existing if existing is not None else support_entitlement(ticket.requester).plan_id
     facts, _created = RequestFacts.objects.update_or_create(
         ticket=ticket,
@@ -129,6 +137,8 @@ def refresh_facts(ticket_pk: int, *, calendar: sla.Calendar | None = None) -> Re
     ReopenFacts.objects.bulk_create(
         ReopenFacts(request=facts, reopened_at=moment, queue_id=ticket.queue_id) for moment in measured.reopenings
     )
+    moments += [getattr(facts, name) for name in MOMENTS] + [wait.replied_at for wait in measured.waits]
+    mark_stale(moments)
     return facts
 
 

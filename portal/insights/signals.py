@@ -2,7 +2,7 @@
 the request is measured again, so a late change to an old request updates the figures of its day."""
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from portal.accounts.signals import DashboardCard, dashboard_cards
@@ -55,3 +55,11 @@ def refresh_after_survey(sender, survey, **kwargs):
     from .services import refresh_facts
 
     refresh_facts(survey.ticket_id)
+
+
+@receiver(post_delete, sender="insights.RequestFacts", dispatch_uid="insights.restale_after_delete")
+def restale_after_delete(sender, instance, **kwargs):
+    """A request merged or deleted leaves the months that counted it."""
+    from .rollups import mark_stale_since
+
+    mark_stale_since(instance.created_at)
