@@ -23,8 +23,10 @@ BRAND = "brand"
 COMMUNITY = "community"
 #: The search index: any entry written or removed.
 SEARCH = "search"
+#: Webhook subscriptions: which endpoints take which events.
+WEBHOOKS = "webhooks"
 
-NAMES = (CONTENT, BRAND, COMMUNITY, SEARCH)
+NAMES = (CONTENT, BRAND, COMMUNITY, SEARCH, WEBHOOKS)
 
 
 def _key(name: str) -> str:

@@ -29,6 +29,10 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    # The API (portal/api), OAuth 2 and OpenID Connect for apps acting for a person (django-oauth-toolkit).
+    path("api/", include("portal.api.urls")),
+    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("me/api-tokens/", include("portal.api.page_urls")),
     path("", include("portal.privacy.urls")),
     path("me/notifications/", include("portal.notifications.urls")),
     path("me/", include("portal.membership.urls")),

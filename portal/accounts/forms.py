@@ -1,6 +1,7 @@
 import zoneinfo
 from functools import cache
 
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape
@@ -52,3 +53,30 @@ class ProfileForm(forms.ModelForm):
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
         }
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form (ACCOUNT_FORMS["login"]), refusing passwords for organisations that
+    sign in with their own provider (Organisation.sso_provider)."""
+
+    def clean(self):
+        from .adapters import sso_required_for
+
+        login = (self.cleaned_data.get("login") or "").strip()
+        organisation = sso_required_for(login) if "@" in login else None
+        if organisation is not None:
+            raise forms.ValidationError(
+                _("%(organisation)s signs in with its company account: use “%(provider)s” below.")
+                % {"organisation": organisation.name, "provider": provider_name(organisation.sso_provider)}
+            )
+        return super().clean()
+
+
+def provider_name(provider_id: str) -> str:
+    from allauth.socialaccount.models import SocialApp
+
+    app = (
+        SocialApp.objects.filter(provider_id=provider_id).first()
+        or SocialApp.objects.filter(provider=provider_id).first()
+    )
+    return app.name if app else provider_id

@@ -48,6 +48,15 @@ class Organisation(models.Model):
         related_name="owned_organisations",
         help_text=_("The staff member who looks after this customer; they see its people's customer pages."),
     )
+    sso_provider = models.CharField(
+        _("must sign in with"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The id of a sign-in provider (Settings → Sign-in providers), for example “keycloak” or “google”. "
+            "When set, people with an address at the e-mail domain cannot sign in with a password here."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -156,6 +156,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             for model in ("category", "watchedword", "badge")
             for action in ("add", "change", "delete", "view")
         ],
+        # The API: webhook subscriptions, apps that act for people, sign-in providers.
+        *[f"api.{action}_webhookendpoint" for action in ("add", "change", "delete", "view")],
+        "api.view_webhookdelivery",
+        *[f"oauth2_provider.{action}_application" for action in ("add", "change", "delete", "view")],
+        *[f"socialaccount.{action}_socialapp" for action in ("add", "change", "delete", "view")],
+        "membership.view_pointsentry",
+        "privacy.view_consentevent",
     ],
 }
 

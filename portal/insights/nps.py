@@ -16,6 +16,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,6 +33,10 @@ SCORES = range(11)
 
 class SurveyError(Exception):
     """A link or an answer that cannot be taken; the message is for the person."""
+
+
+#: Sent with `survey` when a person answers (the first answer only; webhooks tell others).
+nps_answered = Signal()
 
 
 def absolute(path: str) -> str:
@@ -66,6 +71,8 @@ def answer(*, survey: NPSSurvey, score: int, comment: str = "", now: datetime | 
         score=score, comment=comment.strip()[:2000], answered_at=now or timezone.now()
     )
     survey.refresh_from_db()
+    if updated:
+        nps_answered.send(sender=NPSSurvey, survey=survey)
     return bool(updated)
 
 

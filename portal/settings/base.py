@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "portal.insights",
     "portal.privacy",
     "portal.customers",
+    "portal.api",
     "django_countries",
     "portal.membership",
     "portal.notifications",
@@ -77,6 +78,17 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.apple",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.saml",
+    "oauth2_provider",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,6 +107,8 @@ MIDDLEWARE = [
     # Anonymous pages marked public are kept whole from here in (portal/page_cache.py).
     "portal.page_cache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag and If-None-Match on the API's reads (portal/api/middleware.py).
+    "portal.api.middleware.APIConditionalGet",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.accounts.middleware.UserPreferencesMiddleware",
@@ -168,7 +182,7 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_USER_DISPLAY = "portal.accounts.models.user_display"
 ACCOUNT_ADAPTER = "portal.accounts.adapters.AccountAdapter"
 #: The optional consents, unticked, on the sign-up form (portal/privacy).
-ACCOUNT_FORMS = {"signup": "portal.privacy.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "portal.privacy.forms.SignupForm", "login": "portal.accounts.forms.LoginForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Repeated failed logins are throttled per address and per client IP (allauth's rate limits).
 ACCOUNT_RATE_LIMITS = {
@@ -182,6 +196,16 @@ WAGTAILADMIN_LOGIN_URL = "admin_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# Sign-in with other accounts (allauth's social accounts): each provider — Google, Microsoft,
+# Apple, GitHub, a company's OpenID Connect server, SAML 2.0 — is configured in the admin
+# (Settings → Sign-in providers), never in code. A social account joins an existing account only
+# by a verified e-mail address; local passwords keep their second factor.
+SOCIALACCOUNT_ADAPTER = "portal.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("PORTAL_MFA_ISSUER", "Portal")
 # Accept the codes of the neighbouring 30-second periods too: phones' clocks drift.
@@ -350,4 +374,66 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
+}
+
+# The REST API (/api/v1/, portal/api): OAuth 2 access tokens (django-oauth-toolkit), personal
+# access tokens made in /me/api-tokens/, and the session for the site's own JavaScript. Every
+# response that is an error is an RFC 9457 problem (portal/api/problems.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "portal.api.authentication.PersonalTokenAuthentication",
+        "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.ScopedAccess"],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.NewestFirst",
+    "PAGE_SIZE": 25,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api.throttling.PerToken"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("PORTAL_API_RATE", "600/min")},
+    "EXCEPTION_HANDLER": "portal.api.problems.handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portal API",
+    "DESCRIPTION": "Help articles, the community, support requests, the desk and customer records.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "kb:read": "Read help articles and FAQs",
+        "community:read": "Read the community",
+        "community:write": "Post in the community as you",
+        "requests:read": "Read your support requests",
+        "requests:write": "File and answer your support requests",
+        "desk": "Work support requests as an agent",
+        "members:read": "Read customers, organisations, subscriptions, orders and points",
+        "members:write": "Change customer records",
+        "webhooks": "Manage webhook subscriptions",
+        "openid": "Sign you in with your Portal account",
+        "profile": "Your name",
+        "email": "Your e-mail address",
+    },
+    "DEFAULT_SCOPES": ["kb:read", "community:read"],
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 86400,
+    "ROTATE_REFRESH_TOKEN": True,
+    "OIDC_ENABLED": bool(os.environ.get("PORTAL_OIDC_KEY")),
+    "OIDC_RSA_PRIVATE_KEY": os.environ.get("PORTAL_OIDC_KEY", ""),
+    "OAUTH2_VALIDATOR_CLASS": "portal.api.oauth.Validator",
 }

@@ -1,0 +1,26 @@
+"""/api/: the versioned API, its OpenAPI schema and its documentation (served from our own static files)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from . import resources, webhook_views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("kb/articles", resources.ArticleViewSet, basename="article")
+router.register("kb/faqs", resources.FAQViewSet, basename="faq")
+router.register("search", resources.SearchViewSet, basename="search")
+router.register("community/categories", resources.CategoryViewSet, basename="category")
+router.register("community/topics", resources.TopicViewSet, basename="topic")
+router.register("request-types", resources.RequestTypeViewSet, basename="request-type")
+router.register("requests", resources.RequestViewSet, basename="request")
+router.register("desk/requests", resources.DeskViewSet, basename="desk-request")
+router.register("webhooks", webhook_views.WebhookViewSet, basename="webhook")
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]
