@@ -32,3 +32,24 @@ class AdminBadInputMiddleware:
         if not request.path.startswith("/admin/") or module.startswith(OUR_PACKAGES):
             return None
         return bad_request(request, _("A value in the address or the form is not a valid number or id."))
+
+
+class UnconfiguredSignInMiddleware:
+    """allauth serves a sign-in address for every provider the portal supports (Google, Microsoft,
+    Apple, GitHub, OpenID Connect, SAML); one that no admin has configured answers 404 with a
+    reason, not an error page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from allauth.socialaccount.models import SocialApp
+
+        if isinstance(exception, SocialApp.DoesNotExist | SocialApp.MultipleObjectsReturned):
+            return render(
+                request, "400.html", {"reason": _("This way of signing in is not set up on this site.")}, status=404
+            )
+        return None

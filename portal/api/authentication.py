@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from rest_framework import authentication, exceptions
 
 from .models import TOKEN_PREFIX, PersonalToken, digest
@@ -26,3 +27,21 @@ class PersonalTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
+
+
+class AppAuthentication(OAuth2Authentication):
+    """OAuth 2 access tokens. A token from the client-credentials grant belongs to no person: the
+    integration then acts as the staff member who registered the application, within the token's
+    scopes (an application without an owner cannot use that grant)."""
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is None:
+            return None
+        user, token = found
+        if user is None:
+            owner = token.application.user if token.application_id else None
+            if owner is None or not owner.is_active:
+                raise exceptions.AuthenticationFailed(_("This application acts for nobody: give it an owner."))
+            return owner, token
+        return user, token

@@ -72,6 +72,13 @@ class SearchHitSerializer(serializers.Serializer):
     product = serializers.CharField(source="product_name")
 
 
+class SearchPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = SearchHitSerializer(many=True)
+
+
 # --- Community ---------------------------------------------------------------------------------
 
 
@@ -214,9 +221,9 @@ class RequestTypeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     description = serializers.CharField()
-    fields = serializers.SerializerMethodField()
+    questions = serializers.SerializerMethodField(help_text="The type's own questions: send answers in `fields`.")
 
-    def get_fields(self, request_type) -> list[dict]:
+    def get_questions(self, request_type) -> list[dict]:
         return [
             {"key": extra.key, "label": extra.label, "kind": extra.kind, "required": extra.required}
             for extra in request_type.fields.all()

@@ -10,7 +10,6 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("kb/articles", resources.ArticleViewSet, basename="article")
 router.register("kb/faqs", resources.FAQViewSet, basename="faq")
-router.register("search", resources.SearchViewSet, basename="search")
 router.register("community/categories", resources.CategoryViewSet, basename="category")
 router.register("community/topics", resources.TopicViewSet, basename="topic")
 router.register("request-types", resources.RequestTypeViewSet, basename="request-type")
@@ -20,6 +19,7 @@ router.register("webhooks", webhook_views.WebhookViewSet, basename="webhook")
 
 app_name = "api"
 urlpatterns = [
+    path("v1/search/", resources.SearchView.as_view(), name="search"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -53,6 +53,7 @@ class ById(NewestFirst):
 @extend_schema(tags=["Webhooks"])
 class WebhookViewSet(viewsets.ModelViewSet):
     scopes = {"read": "webhooks", "write": "webhooks"}
+    lookup_value_regex = "[0-9]{1,18}"
     permission_classes = [*viewsets.ModelViewSet.permission_classes, IsCustomerAdmin]
     record_model = WebhookEndpoint
     serializer_class = EndpointSerializer

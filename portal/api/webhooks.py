@@ -194,19 +194,23 @@ def deliver(delivery_id: int, *, now=None) -> str:
     else:
         delivery.next_attempt_at = now + backoff(delivery.attempts)
     delivery.save(update_fields=["state", "response_status", "response_excerpt", "error", "next_attempt_at"])
-    _record_health(endpoint, delivered, now)
+    _record_health(endpoint, delivered, now, gave_up=delivery.state == WebhookDelivery.State.FAILED)
     return delivery.state
 
 
-def _record_health(endpoint: WebhookEndpoint, delivered: bool, now) -> None:
+def _record_health(endpoint: WebhookEndpoint, delivered: bool, now, *, gave_up: bool = False) -> None:
+    """An endpoint that has failed for a day (or whose delivery was retried for a day and given up)
+    is paused, and its owner told once."""
     if delivered:
         if endpoint.failing_since:
             WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
         return
     if endpoint.failing_since is None:
         WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(failing_since=now)
-        return
-    if now - endpoint.failing_since >= PAUSE_AFTER and endpoint.paused_at is None:
+        if not gave_up:
+            return
+    failing_for = now - (endpoint.failing_since or now)
+    if (gave_up or failing_for >= PAUSE_AFTER) and endpoint.paused_at is None:
         paused = WebhookEndpoint.objects.filter(pk=endpoint.pk, paused_at__isnull=True).update(paused_at=now)
         if paused:
             subscriptions_changed()
