@@ -162,6 +162,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *[f"oauth2_provider.{action}_application" for action in ("add", "change", "delete", "view")],
         *[f"socialaccount.{action}_socialapp" for action in ("add", "change", "delete", "view")],
         "membership.view_pointsentry",
+        "membership.view_redemption",
         "privacy.view_consentevent",
     ],
 }

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 
 from community.signals import topic_started
 from portal.insights.nps import nps_answered
+from portal.membership.points import points_changed
 from portal.privacy.consent import consent_changed
 from tickets.signals import survey_changed
 
@@ -196,14 +197,9 @@ def invoice_issued(sender, instance, created, raw=False, **kwargs):
         )  # fmt: skip
 
 
-@receiver(post_save, sender="membership.PointsEntry", dispatch_uid="api.points_changed")
-def points_changed(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        emit(
-            "points.changed",
-            {"person": instance.user.email, "points": instance.points, "reason": instance.reason,
-             "source": instance.source, "at": instance.created_at},
-        )  # fmt: skip
+@receiver(points_changed, dispatch_uid="api.points_changed")
+def points(sender, user, points, reason, source, **kwargs):
+    emit("points.changed", {"person": user.email, "points": points, "reason": reason, "source": source})
 
 
 # --- Privacy ------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import resources, webhook_views
+from . import records, resources, webhook_views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -16,6 +16,14 @@ router.register("request-types", resources.RequestTypeViewSet, basename="request
 router.register("requests", resources.RequestViewSet, basename="request")
 router.register("desk/requests", resources.DeskViewSet, basename="desk-request")
 router.register("webhooks", webhook_views.WebhookViewSet, basename="webhook")
+router.register("people", records.PersonViewSet, basename="person")
+router.register("organisations", records.OrganisationViewSet, basename="organisation")
+router.register("subscriptions", records.SubscriptionViewSet, basename="subscription")
+router.register("orders", records.OrderViewSet, basename="order")
+router.register("invoices", records.InvoiceViewSet, basename="invoice")
+router.register("points", records.PointsViewSet, basename="points")
+router.register("benefits-taken", records.RedemptionViewSet, basename="redemption")
+router.register("consents", records.ConsentViewSet, basename="consent")
 
 app_name = "api"
 urlpatterns = [

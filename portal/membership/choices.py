@@ -55,3 +55,4 @@ class InvoiceStatus(models.TextChoices):
 
 class PointsReason(models.TextChoices):
     PURCHASE = "purchase", _("Membership purchase")
+    ADJUSTMENT = "adjustment", _("Adjusted by staff")

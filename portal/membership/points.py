@@ -17,12 +17,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, Sum
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .models import PointsEntry
 
 #: reason code → its label: apps that give points register their reasons (TextChoices) here.
 REASONS: dict[str, object] = {}
+#: Sent with `user`, `points` (the change), `reason` and `source` whenever a settlement changes a
+#: person's points (webhooks tell others).
+points_changed = Signal()
 
 
 def register_reasons(choices) -> None:
@@ -77,6 +81,8 @@ def settle(*, user, source: str, points: int, reason: str, note: str = "", now: 
                 for taken, expires_at in _cancelled(lines, -difference)
             ]
         )
+    if difference:
+        points_changed.send(sender=PointsEntry, user=user, points=difference, reason=reason, source=source)
     return difference
 
 

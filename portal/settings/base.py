@@ -422,6 +422,10 @@ SPECTACULAR_SETTINGS = {
         "CategoryAudienceEnum": "community.choices.Audience",
         "PostStateEnum": "community.choices.PostState",
         "DeliveryStateEnum": "portal.api.models.WebhookDelivery.State",
+        "RequestStatusEnum": "tickets.choices.Status",
+        "SubscriptionStatusEnum": "portal.membership.choices.SubscriptionStatus",
+        "OrderStatusEnum": "portal.membership.choices.OrderStatus",
+        "InvoiceStatusEnum": "portal.membership.choices.InvoiceStatus",
     },
 }
 OAUTH2_PROVIDER = {
