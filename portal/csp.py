@@ -11,7 +11,7 @@ base address and form targets stay locked there too.
 
 from csp.middleware import CSPMiddleware
 
-from .csp_policy import ADMIN_ALLOWANCES
+from .csp_policy import ADMIN_ALLOWANCES, DOCS_ALLOWANCES
 
 
 class PortalCSPMiddleware(CSPMiddleware):
@@ -19,4 +19,6 @@ class PortalCSPMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path_info.startswith("/admin/"):
             parts.update = {**ADMIN_ALLOWANCES, **(parts.update or {})}
+        elif not report_only and request.path_info.startswith("/api/docs/"):
+            parts.update = {**DOCS_ALLOWANCES, **(parts.update or {})}
         return parts

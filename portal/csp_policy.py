@@ -24,3 +24,5 @@ ADMIN_ALLOWANCES = {
     "img-src": ["blob:"],
     "frame-src": [SELF],
 }
+#: The API's documentation (Swagger UI, served from our own files) sets style attributes.
+DOCS_ALLOWANCES = {"style-src": [UNSAFE_INLINE]}

@@ -101,6 +101,16 @@ REGISTRY: dict[str, Rule] = {
     "customers.SegmentChange": Rule(("person",), "segments", "delete"),
     "customers.Exposure": Rule(("person",), "segments", "delete"),
     "customers.Delivery": Rule(("person",), "segments", "delete"),
+    # The API and sign-in with other accounts
+    "api.PersonalToken": Rule(("person",), "", "delete", _("Access tokens are never exported.")),
+    "api.WebhookEndpoint": Rule(("owner",), "", "delete", STAFF_WORK),
+    "socialaccount.SocialAccount": Rule(("user",), "profile", "delete"),
+    "oauth2_provider.Application": Rule(("user",), "", "delete", STAFF_WORK),
+    "oauth2_provider.Grant": Rule(("user",), "", "delete", _("Access tokens are never exported.")),
+    "oauth2_provider.AccessToken": Rule(("user",), "", "delete", _("Access tokens are never exported.")),
+    "oauth2_provider.RefreshToken": Rule(("user",), "", "delete", _("Access tokens are never exported.")),
+    "oauth2_provider.IDToken": Rule(("user",), "", "delete", _("Access tokens are never exported.")),
+    "oauth2_provider.DeviceGrant": Rule(("user",), "", "delete", _("Access tokens are never exported.")),
     # Wagtail's own records
     "wagtailcore.Page": Rule(("owner", "locked_by"), "", "detach", WAGTAIL_EDITING),
     "wagtailcore.Revision": Rule(("user",), "", "detach", WAGTAIL_EDITING),

