@@ -55,6 +55,7 @@ PAGES = [
     ("home (signed in)", "/", True),
     ("my account (signed in)", "/me/", True),
     ("my requests (1,000)", "/support/requests/", True),
+    ("API: my requests (1,000)", "/api/v1/requests/", True),
     ("request, 200 messages", "{conversation}", True),
     ("profile (signed in)", "/me/profile/", True),
 ]
