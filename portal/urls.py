@@ -31,7 +31,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # The API (portal/api), OAuth 2 and OpenID Connect for apps acting for a person (django-oauth-toolkit).
     path("api/", include("portal.api.urls")),
-    path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("o/", include("portal.api.oauth_urls", namespace="oauth2_provider")),
     path("me/api-tokens/", include("portal.api.page_urls")),
     path("", include("portal.privacy.urls")),
     path("me/notifications/", include("portal.notifications.urls")),

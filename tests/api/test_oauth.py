@@ -109,3 +109,11 @@ def test_a_server_integration_uses_client_credentials(client, request_type):
     access = {"HTTP_AUTHORIZATION": f"Bearer {issued.json()['access_token']}"}
     answer = client.get("/api/v1/desk/requests/", **access)
     assert answer.status_code == 200, answer.content
+
+
+def test_only_admins_register_applications(client, customer):
+    client.force_login(customer)
+    assert client.get("/o/applications/").status_code == 404
+    assert client.get("/o/applications/register/").status_code == 404
+    assert client.post("/o/register/", {}, content_type="application/json").status_code == 404
+    assert client.get("/o/.well-known/oauth-authorization-server").status_code == 200
