@@ -77,12 +77,7 @@ def new_request(request):
         try:
             ticket = services.open_ticket(
                 requester=request.user,
-                request_type=request_type,
-                subject=form.cleaned_data["subject"],
-                description=form.cleaned_data["description"],
-                impact=form.cleaned_data["impact"],
-                fields=form.extra_values(),
-                files=form.cleaned_data["attachments"],
+                **form.request_values(),
                 cc=form.cleaned_data["cc"] or [],  # addresses: accounts are CC'd, others invited
                 session_key=request.session.session_key or "",
                 site=Site.find_for_request(request),

@@ -302,14 +302,7 @@ class RequestViewSet(viewsets.GenericViewSet):
             raise Problem(429, "too-many", _("You have filed %(count)s requests in the last hour.") % {"count": limit})
         try:
             ticket = services.open_ticket(
-                requester=request.user,
-                request_type=request_type,
-                subject=form.cleaned_data["subject"],
-                description=form.cleaned_data["description"],
-                impact=form.cleaned_data["impact"],
-                fields=form.extra_values(),
-                files=form.cleaned_data["attachments"],
-                site=Site.find_for_request(request),
+                requester=request.user, **form.request_values(), site=Site.find_for_request(request)
             )
         except services.SupportError as error:
             raise Problem(400, "refused", str(error)) from None
