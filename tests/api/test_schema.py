@@ -33,7 +33,22 @@ def test_the_docs_are_served_from_our_own_static_files(client):
 
 
 @pytest.fixture
-def api_schema(db, request_type):
+def keep_connection():
+    """Calling the WSGI handler directly sends request_started and request_finished, whose
+    close_old_connections would close the test's database connection mid-transaction
+    (PostgreSQL); Django's own test client holds them off the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, request_type, keep_connection):
     admin = UserFactory(role="admin", is_superuser=True)
     request_type.queue.agents.add(admin)
     Category.objects.create(name="Questions", slug="questions")
