@@ -53,3 +53,28 @@ class UnconfiguredSignInMiddleware:
                 request, "400.html", {"reason": _("This way of signing in is not set up on this site.")}, status=404
             )
         return None
+
+
+class NulInAddressMiddleware:
+    """A NUL character cannot be stored or looked up in PostgreSQL. In an address it names
+    nothing, so it answers 400 before any view asks the database. The API's filters (query
+    values) are refused the same way; the pages clean their own input in forms."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        in_path = "\x00" in request.path
+        in_api_query = request.path.startswith("/api/") and any(
+            "\x00" in value for values in request.GET.lists() for value in values[1]
+        )
+        if not (in_path or in_api_query):
+            return self.get_response(request)
+        reason = _("The address contains a character that cannot be part of it (NUL).")
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            body = {"type": "https://portal.example/problems/invalid", "title": "Bad Request", "status": 400,
+                    "detail": reason}  # fmt: skip
+            return JsonResponse(body, status=400, content_type="application/problem+json")
+        return bad_request(request, reason)

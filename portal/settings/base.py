@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "portal.accounts.middleware.UserPreferencesMiddleware",
     "portal.middleware.AdminBadInputMiddleware",
     "portal.middleware.UnconfiguredSignInMiddleware",
+    "portal.middleware.NulInAddressMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
