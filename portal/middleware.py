@@ -7,6 +7,7 @@ and with portal.text.parse_id), so a mistake in them still shows in tests.
 """
 
 from django.core.paginator import InvalidPage
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -56,25 +57,24 @@ class UnconfiguredSignInMiddleware:
 
 
 class NulInAddressMiddleware:
-    """A NUL character cannot be stored or looked up in PostgreSQL. In an address it names
-    nothing, so it answers 400 before any view asks the database. The API's filters (query
-    values) are refused the same way; the pages clean their own input in forms."""
+    """A NUL character cannot be stored or looked up in PostgreSQL. An address holding one names
+    nothing, so it answers 404 before any view asks the database. The API's filters (query
+    values) holding one answer 400; the pages clean their own input in forms."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        in_path = "\x00" in request.path
-        in_api_query = request.path.startswith("/api/") and any(
-            "\x00" in value for values in request.GET.lists() for value in values[1]
-        )
-        if not (in_path or in_api_query):
-            return self.get_response(request)
-        reason = _("The address contains a character that cannot be part of it (NUL).")
-        if request.path.startswith("/api/"):
-            from django.http import JsonResponse
-
-            body = {"type": "https://portal.example/problems/invalid", "title": "Bad Request", "status": 400,
-                    "detail": reason}  # fmt: skip
+        if "\x00" in request.path:
+            raise Http404
+        if request.path.startswith("/api/") and any(
+            "\x00" in value for _key, values in request.GET.lists() for value in values
+        ):
+            body = {
+                "type": "https://portal.example/problems/invalid",
+                "title": "Bad Request",
+                "status": 400,
+                "detail": _("A filter contains a character that cannot be part of it (NUL)."),
+            }
             return JsonResponse(body, status=400, content_type="application/problem+json")
-        return bad_request(request, reason)
+        return self.get_response(request)
