@@ -11,7 +11,7 @@ from portal.privacy.consent import consent_changed
 from tickets.signals import survey_changed
 
 from . import serializers
-from .webhooks import emit, subscriptions_changed
+from .webhooks import emit, subscriptions_changed, wanted
 
 
 def _request(ticket) -> dict:
@@ -29,28 +29,33 @@ def ticket_event(sender, instance, created, raw=False, **kwargs):
         return
     kind = instance.kind
     if kind == "created":
-        emit("request.created", _request(instance.ticket))
+        emit("request.created", lambda: _request(instance.ticket))
     elif kind == "status":
         ticket = instance.ticket
         if instance.new_value == "solved":
-            emit("request.solved", _request(ticket))
+            emit("request.solved", lambda: _request(ticket))
         elif instance.old_value in {"solved", "closed"} and instance.new_value in ACTIVE:
-            emit("request.reopened", _request(ticket))
+            emit("request.reopened", lambda: _request(ticket))
         else:
             emit(
-                "request.updated", {**_request(ticket), "changed": {"status": [instance.old_value, instance.new_value]}}
+                "request.updated",
+                lambda: {**_request(ticket), "changed": {"status": [instance.old_value, instance.new_value]}},
             )
     elif kind in {"priority", "queue", "assignee"}:
         changed = {kind: [instance.old_value, instance.new_value]}
-        emit("request.updated", {**_request(instance.ticket), "changed": changed})
+        emit("request.updated", lambda: {**_request(instance.ticket), "changed": changed})
 
 
 @receiver(post_save, sender="tickets.Message", dispatch_uid="api.ticket_message")
 def ticket_message(sender, instance, created, raw=False, **kwargs):
     if not created or raw:
         return
-    data = {"request": instance.ticket.reference, **serializers.MessageSerializer(instance).data}
-    data.pop("attachments", None)  # added after the message is saved; the request's API lists them
+
+    def data():
+        shown = {"request": instance.ticket.reference, **serializers.MessageSerializer(instance).data}
+        shown.pop("attachments", None)  # added after the message is saved; the request's API lists them
+        return shown
+
     emit("request.note" if instance.is_internal else "request.reply", data)
 
 
@@ -59,7 +64,7 @@ def sla_alert(sender, instance, created, raw=False, **kwargs):
     if not created or raw:
         return
     kind = "request.sla_breach" if instance.kind == "escalation" else "request.sla_warning"
-    emit(kind, {**_request(instance.ticket), "target": instance.target})
+    emit(kind, lambda: {**_request(instance.ticket), "target": instance.target})
 
 
 @receiver(survey_changed, dispatch_uid="api.survey_changed")
@@ -67,7 +72,7 @@ def survey_answered(sender, survey, **kwargs):
     if survey.answered_at and survey.rating:
         emit(
             "request.rated",
-            {"request": survey.ticket.reference, "rating": survey.rating, "reason": survey.reason,
+            lambda: {"request": survey.ticket.reference, "rating": survey.rating, "reason": survey.reason,
              "comment": survey.comment, "answered_at": survey.answered_at},
         )  # fmt: skip
 
@@ -76,7 +81,7 @@ def survey_answered(sender, survey, **kwargs):
 def nps_answer(sender, survey, **kwargs):
     emit(
         "nps.answered",
-        {"id": survey.pk, "person": survey.person.email, "score": survey.score, "comment": survey.comment,
+        lambda: {"id": survey.pk, "person": survey.person.email, "score": survey.score, "comment": survey.comment,
          "answered_at": survey.answered_at, "trigger": survey.trigger, "product": survey.product},
     )  # fmt: skip
 
@@ -86,18 +91,23 @@ def nps_answer(sender, survey, **kwargs):
 
 @receiver(topic_started, dispatch_uid="api.topic_started")
 def topic_created(sender, topic, **kwargs):
-    emit("topic.created", dict(serializers.TopicSerializer(topic).data))
+    emit("topic.created", lambda: dict(serializers.TopicSerializer(topic).data))
 
 
 @receiver(post_save, sender="community.Post", dispatch_uid="api.post_created")
 def post_created(sender, instance, created, raw=False, **kwargs):
     if created and not raw and not instance.is_opening and instance.state == "published":
-        emit("post.created", dict(serializers.PostSerializer(instance).data))
+        emit("post.created", lambda: dict(serializers.PostSerializer(instance).data))
 
 
 @receiver(pre_save, sender="community.Topic", dispatch_uid="api.topic_before")
 def topic_before(sender, instance, raw=False, update_fields=None, **kwargs):
-    if update_fields is not None and "accepted_post" in update_fields and instance.pk:
+    if (
+        update_fields is not None
+        and "accepted_post" in update_fields
+        and instance.pk
+        and wanted("topic.answer_accepted")
+    ):
         instance._portal_accepted_before = (
             sender.objects.filter(pk=instance.pk).values_list("accepted_post_id", flat=True).first()
         )
@@ -110,7 +120,7 @@ def answer_accepted(sender, instance, created, raw=False, update_fields=None, **
         return
     emit(
         "topic.answer_accepted",
-        {**serializers.TopicSerializer(instance).data, "accepted_post": instance.accepted_post_id},
+        lambda: {**serializers.TopicSerializer(instance).data, "accepted_post": instance.accepted_post_id},
     )
 
 
@@ -133,12 +143,12 @@ def _subscription(subscription) -> dict:
 @receiver(post_save, sender="membership.SubscriptionEvent", dispatch_uid="api.subscription_event")
 def subscription_event(sender, instance, created, raw=False, **kwargs):
     if created and not raw and instance.kind == "renew":
-        emit("subscription.renewed", _subscription(instance.subscription))
+        emit("subscription.renewed", lambda: _subscription(instance.subscription))
 
 
 @receiver(pre_save, sender="membership.Subscription", dispatch_uid="api.subscription_before")
 def subscription_before(sender, instance, raw=False, **kwargs):
-    if instance.pk and not raw:
+    if instance.pk and not raw and (wanted("subscription.cancelled") or wanted("subscription.expired")):
         instance._portal_status_before = sender.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
 
 
@@ -148,9 +158,9 @@ def subscription_status(sender, instance, created, raw=False, **kwargs):
     if raw or before == instance.status:
         return
     if instance.status == "cancelled":
-        emit("subscription.cancelled", _subscription(instance))
+        emit("subscription.cancelled", lambda: _subscription(instance))
     elif instance.status == "expired":
-        emit("subscription.expired", _subscription(instance))
+        emit("subscription.expired", lambda: _subscription(instance))
 
 
 def announce_lapsed(now=None) -> int:
@@ -164,6 +174,8 @@ def announce_lapsed(now=None) -> int:
 
     from .models import WebhookEvent
 
+    if not wanted("subscription.expired"):
+        return 0
     now = now or timezone.now()
     lapsed = Subscription.objects.filter(status="active", ends_at__lte=now, ends_at__gt=now - timedelta(days=2))
     count = 0
@@ -181,7 +193,7 @@ def order_paid(sender, instance, created, raw=False, update_fields=None, **kwarg
         return
     emit(
         "order.paid",
-        {"id": instance.pk, "buyer": getattr(instance.buyer, "email", None), "kind": instance.kind,
+        lambda: {"id": instance.pk, "buyer": getattr(instance.buyer, "email", None), "kind": instance.kind,
          "plan": getattr(instance.plan, "name", None), "amount": instance.amount, "currency": instance.currency,
          "paid_at": instance.paid_at},
     )  # fmt: skip
@@ -192,14 +204,15 @@ def invoice_issued(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         emit(
             "invoice.issued",
-            {"id": instance.pk, "number": instance.number, "order": instance.order_id, "status": instance.status,
-             "total": instance.total, "currency": instance.currency, "issued_at": instance.issued_at},
+            lambda: {"id": instance.pk, "number": instance.number, "order": instance.order_id,
+                     "status": instance.status, "total": instance.total, "currency": instance.currency,
+                     "issued_at": instance.issued_at},
         )  # fmt: skip
 
 
 @receiver(points_changed, dispatch_uid="api.points_changed")
 def points(sender, user, points, reason, source, **kwargs):
-    emit("points.changed", {"person": user.email, "points": points, "reason": reason, "source": source})
+    emit("points.changed", lambda: {"person": user.email, "points": points, "reason": reason, "source": source})
 
 
 # --- Privacy ------------------------------------------------------------------------------------
@@ -207,7 +220,7 @@ def points(sender, user, points, reason, source, **kwargs):
 
 @receiver(consent_changed, dispatch_uid="api.consent_changed")
 def consent(sender, person, purpose, granted, **kwargs):
-    emit("consent.changed", {"person": person.email, "purpose": purpose, "granted": granted})
+    emit("consent.changed", lambda: {"person": person.email, "purpose": purpose, "granted": granted})
 
 
 # --- Subscriptions to events --------------------------------------------------------------------

@@ -114,16 +114,23 @@ def subscriptions_changed() -> None:
     bump(WEBHOOKS)
 
 
-def emit(event_type: str, data: dict) -> WebhookEvent | None:
-    """Record that `event_type` happened to the resource `data` (as the API shows it). Call it
+def wanted(event_type: str) -> bool:
+    """Whether any endpoint takes this event (one cached read)."""
+    return any(event_type in events for _pk, events in _subscriptions())
+
+
+def emit(event_type: str, data) -> WebhookEvent | None:
+    """Record that `event_type` happened to the resource `data()` (as the API shows it). Call it
     inside the change's transaction: the event exists if the change does, and deliveries start
-    once it commits."""
+    once it commits. `data` is a function, called only when an endpoint takes the event: with no
+    subscriber, a change costs one cached read and no query."""
     if event_type not in EVENTS:
         raise ValueError(f"unknown webhook event {event_type!r}")
     endpoints = [pk for pk, events in _subscriptions() if event_type in events]
     if not endpoints:
         return None
-    event = WebhookEvent.objects.create(type=event_type, data=json.loads(json.dumps(data, cls=DjangoJSONEncoder)))
+    shown = data() if callable(data) else data
+    event = WebhookEvent.objects.create(type=event_type, data=json.loads(json.dumps(shown, cls=DjangoJSONEncoder)))
     deliveries = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(event=event, endpoint_id=pk, next_attempt_at=event.created_at) for pk in endpoints
     )
@@ -266,3 +273,14 @@ def rotate_secret(endpoint: WebhookEndpoint, *, overlap: timedelta = timedelta(h
     endpoint.secret = "whsec_" + random_secrets.token_urlsafe(32)
     endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_until"])
     return endpoint.secret
+
+
+#: How long events and their delivery log are kept (they carry people's addresses).
+KEEP_EVENTS = timedelta(days=30)
+
+
+def forget_old_events(now=None) -> int:
+    """Events older than KEEP_EVENTS go, with their deliveries (the log shows the last month)."""
+    cutoff = (now or timezone.now()) - KEEP_EVENTS
+    deleted, _by_model = WebhookEvent.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

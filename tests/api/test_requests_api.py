@@ -2,6 +2,7 @@
 pages, idempotent creates, problem details, ETags, cursor pages and rate limits."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -197,3 +198,37 @@ def test_a_nul_in_an_address_or_a_filter_is_refused_before_the_database(client, 
     assert answer.status_code == 400 and answer["Content-Type"] == "application/problem+json"
     assert client.get("/api/v1/community/categories/a%00b/").status_code == 404
     assert client.get("/accounts/oidc/a%00b/login/").status_code == 404
+
+
+def test_the_tokens_page_makes_shows_once_and_revokes(client, customer):
+    client.force_login(customer)
+    made = client.post("/me/api-tokens/", {"name": "backup\r\nscript", "scopes": ["requests:read"], "days": "30"})
+    assert made.status_code == 200
+    secret = re.search(r'id="new-token" type="text" readonly value="(pat_[^"]+)"', made.content.decode()).group(1)
+    token = PersonalToken.objects.get(person=customer)
+    assert token.name == "backup script" and secret not in str(vars(token))  # only its digest is kept
+    assert secret not in client.get("/me/api-tokens/").content.decode()  # shown once
+    assert client.get("/api/v1/requests/", **bearer(secret)).status_code == 200
+    client.post(f"/me/api-tokens/{token.pk}/revoke/")
+    assert client.get("/api/v1/requests/", **bearer(secret)).status_code == 401
+    other = UserFactory(role="customer")
+    client.force_login(other)
+    assert client.post(f"/me/api-tokens/{token.pk}/revoke/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "a\x00b", "scopes": ["requests:read"], "days": "30"},
+        {"name": "x" * 100_000, "scopes": ["requests:read"], "days": "30"},
+        {"name": "ok", "scopes": ["²"], "days": "30"},
+        {"name": "ok", "scopes": ["desk"], "days": "30"},  # a staff scope, offered to staff only
+        {"name": "ok", "scopes": ["requests:read"], "days": "²"},
+        {"name": "\r\n", "scopes": ["requests:read"], "days": "30"},
+    ],
+)
+def test_odd_token_requests_are_explained_and_make_nothing(client, customer, data):
+    client.force_login(customer)
+    page = client.post("/me/api-tokens/", data)
+    assert page.status_code == 400 and page.context["form"].errors
+    assert not PersonalToken.objects.exists()

@@ -193,3 +193,67 @@ def test_only_https_addresses_in_production(settings):
     endpoint = WebhookEndpoint(url="http://example.com/hook", events=["order.paid"], owner=UserFactory())
     with pytest.raises(ValidationError):
         endpoint.full_clean()
+
+
+def test_send_webhooks_announces_lapsed_subscriptions_once_and_forgets_old_events(receiver):
+    from django.core.management import call_command
+
+    from portal.membership.models import Plan, Subscription
+
+    WebhookEndpoint.objects.create(url=receiver.url, events=["subscription.expired"], owner=UserFactory(role="admin"))
+    holder = UserFactory(role="customer")
+    plan = Plan.objects.create(name="Pro", code="pro", price=100, currency="RSD")
+    now = timezone.now()
+    Subscription.objects.create(
+        holder=holder, plan=plan, starts_at=now - timedelta(days=365), ends_at=now - timedelta(hours=3)
+    )
+    call_command("send_webhooks")
+    call_command("send_webhooks")
+    expired = [json.loads(body) for _headers, body in receiver.received]
+    assert [event["type"] for event in expired] == ["subscription.expired"]
+    assert expired[0]["data"]["holder"] == holder.email
+    WebhookEvent.objects.update(created_at=now - timedelta(days=31))
+    assert webhooks.forget_old_events() >= 1
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_a_change_nobody_subscribed_to_costs_no_query(customer, request_type, django_assert_num_queries, agent):
+    ticket = file(customer, request_type)
+    from tickets.models import TicketEvent
+
+    webhooks._subscriptions()  # cached: every later change reads it from the cache
+    with django_assert_num_queries(1):
+        TicketEvent.objects.create(ticket_id=ticket.pk, kind="priority", old_value="normal", new_value="high")
+
+
+def test_an_admin_subscribes_in_the_admin_and_odd_input_is_explained(client, receiver):
+    admin = UserFactory(role="admin")
+    client.force_login(admin)
+    add = "/admin/snippets/api/webhookendpoint/add/"
+    assert client.get(add).status_code == 200
+    for url in (
+        "https://hooks.example/\x00x",
+        "https://hooks.example/a\r\nb",
+        "https://hooks.example/" + "x" * 100_000,
+        "²",
+    ):
+        page = client.post(add, {"url": url, "description": "CRM", "events": ["order.paid"], "is_active": "on"})
+        assert page.status_code == 200, url[:40]  # the form again, with the reason
+    assert not WebhookEndpoint.objects.exists()
+    made = client.post(
+        add, {"url": receiver.url, "description": "CRM\r\nsync", "events": ["order.paid", "request.created"],
+              "is_active": "on"},
+    )  # fmt: skip
+    assert made.status_code == 302
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.owner == admin and sorted(endpoint.events) == ["order.paid", "request.created"]
+    edit = client.get(f"/admin/snippets/api/webhookendpoint/edit/{endpoint.pk}/")
+    import re
+
+    assert edit.status_code == 200
+    checked = set(re.findall(r'name="events" value="([a-z._]+)"[^>]*checked', edit.content.decode()))
+    assert checked == {"order.paid", "request.created"}
+    customer = UserFactory(role="customer")
+    client.force_login(customer)
+    assert client.get(add).status_code in {302, 403}
+    assert client.get("/admin/webhooks/deliveries/").status_code in {302, 403}
