@@ -5,6 +5,8 @@ they never call the community."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal.markdown import markdown_to_text
+
 from . import access
 from .choices import ModerationAction, PostState
 from .models import Post, Topic
@@ -72,7 +74,7 @@ def promote_to_article(*, topic: Topic, actor):
     if not parent.permissions_for_user(actor).can_add_subpage():
         raise CommunityError(_("You may not add articles to %(name)s.") % {"name": parent.title})
     question = topic.posts.filter(is_opening=True).first()
-    summary = " ".join((question.body_source if question else topic.title).split())[:300]
+    summary = markdown_to_text(question.body_source, limit=300) if question else topic.title
     credit = _("Based on an answer by %(name)s in the community.") % {"name": answer.author.public_name}
     article = draft_article(
         parent=parent, title=topic.title, summary=summary, html=answer.body_html, owner=actor, credit=credit

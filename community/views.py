@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from portal.beacons import seen_response
 from portal.cache_versions import COMMUNITY, versions
 from portal.jsonld import json_ld
+from portal.markdown import markdown_to_text
 from portal.page_cache import cache_publicly
 
 from . import access, bridges, selectors, services
@@ -230,13 +231,13 @@ def _qa_json_ld(request, page) -> str:
         "mainEntity": {
             "@type": "Question",
             "name": topic.title,
-            "text": page.opening.body_source[:2000],
+            "text": markdown_to_text(page.opening.body_source, limit=2000),
             "answerCount": topic.reply_count,
             "dateCreated": topic.created_at.isoformat(),
             "author": {"@type": "Person", "name": page.opening.author.public_name},
             "acceptedAnswer": {
                 "@type": "Answer",
-                "text": accepted.body_source[:2000],
+                "text": markdown_to_text(accepted.body_source, limit=2000),
                 "dateCreated": accepted.created_at.isoformat(),
                 "upvoteCount": accepted.score,
                 "url": request.build_absolute_uri(accepted.get_absolute_url()),

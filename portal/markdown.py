@@ -91,3 +91,24 @@ def render_markdown(source: str, *, allow_images: bool = True) -> str:
     tags = ALLOWED_TAGS if allow_images else ALLOWED_TAGS - {"img"}
     cleaned = bleach.clean(html, tags=tags, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True)
     return _linker.linkify(cleaned)
+
+
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|th|td)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def markdown_to_text(source: str, *, limit: int | None = None) -> str:
+    """Markdown as one line of plain text: for snippets, JSON-LD, subjects and notifications.
+
+    Marks (`**bold**`, `# heading`, `[text](url)`, lists) are read, not shown; the words stay, an
+    image leaves its description, entities become their characters. `limit` cuts at a word with "…".
+    """
+    rendered = _parser.render(source or "")
+    rendered = re.sub(r'<img\b[^>]*\balt="([^"]*)"[^>]*>', r" \1 ", rendered)
+    text = html_lib.unescape(_TAG.sub("", _BLOCK_END.sub(" ", rendered)))
+    text = _WHITESPACE.sub(" ", text).strip()
+    if limit is not None and len(text) > limit:
+        cut = text[: max(limit - 1, 0)]
+        text = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,.;:") + "…"
+    return text

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from knowledge_base.permissions import readers_among
+from portal.markdown import markdown_to_text
 from portal.notifications.services import notify
 
 from .. import access, text
@@ -226,7 +227,13 @@ def notify_about_post(post_id: int, mentions: Iterable[str] = ()) -> int:
                 title = _("New topic: %(topic)s") % {"topic": topic}
             else:
                 title = _("%(name)s replied in “%(topic)s”") % {"name": post.author.public_name, "topic": topic}
-            notify(recipients=group, kind=f"community.{why}", title=title, url=url, body=post.body_source[:500])
+            notify(
+                recipients=group,
+                kind=f"community.{why}",
+                title=title,
+                url=url,
+                body=markdown_to_text(post.body_source, limit=500),
+            )
     return len(readers)
 
 

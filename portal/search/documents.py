@@ -16,6 +16,7 @@ from wagtail import blocks
 from wagtail.models import Page
 
 from knowledge_base.models import ArticlePage, FAQPage, KnowledgeBasePage
+from portal.markdown import markdown_to_text
 
 from . import access
 
@@ -199,7 +200,7 @@ def _ticket_tokens(ticket, sharing: dict[int, bool]) -> list[str]:
 
 def ticket_document(ticket, sharing: dict[int, bool]) -> SearchDocument:
     """A request as its customer sees it: subject, description and the replies (never internal notes)."""
-    messages = [message.body_source for message in ticket.messages.all() if not message.is_internal]
+    messages = [markdown_to_text(message.body_source) for message in ticket.messages.all() if not message.is_internal]
     return SearchDocument(
         key=request_source(ticket.pk),
         source=request_source(ticket.pk),
@@ -279,7 +280,7 @@ def topic_document(topic) -> SearchDocument:
         source=topic_source(topic.pk),
         kind=Kind.TOPIC,
         title=topic.title,
-        body=" ".join(post.body_source for post in posts),
+        body=" ".join(markdown_to_text(post.body_source) for post in posts),
         url=topic.get_absolute_url(),
         tokens=[access.audience_token(category.audience)],
         language=topic.language,

@@ -130,11 +130,12 @@ def test_watched_words_block_censor_or_hold(questions, asker):
 
 def test_a_reply_counts_tells_the_asker_and_rewards_a_fast_first_answer(question, asker, helper):
     with committed():
-        post = services.reply(topic=question, author=helper, body="Change the channel.")
+        post = services.reply(topic=question, author=helper, body="Change the **channel**.")
     question.refresh_from_db()
     assert question.reply_count == 1
     assert question.last_poster == helper
-    assert Notification.objects.filter(recipient=asker, kind="community.reply").count() == 1
+    told = Notification.objects.get(recipient=asker, kind="community.reply")
+    assert told.body == "Change the channel."  # the words, not the Markdown
     assert reputation(helper) == services.POINTS["fast_reply"] + services.POINTS["topic"] * 0
     # A second reply by the same person is not a second "first reply".
     forget_limits()

@@ -77,3 +77,11 @@ def test_the_search_page_narrows_to_community_topics(client, site, forum):
     assert "Beta firmware" not in page
     suggestions = client.get("/search/suggest/", {"q": "mesh sat"}).json()["results"]
     assert [s["title"] for s in suggestions] == ["Mesh satellites keep disconnecting"]
+
+
+def test_snippets_show_the_words_of_a_post_not_its_markdown(backend, forum):
+    services.reply(topic=forum["topic"], author=forum["moderator"], body="Try **channel 11** in [the app](https://x.test/a)")
+    service.rebuild(backend=backend)
+    hit = backend.search(Query(text="channel", tokens=EVERYONE)).hits[0]
+    assert "**" not in hit.snippet and "](" not in hit.snippet
+    assert "<mark>channel</mark> 11 in the app" in hit.snippet
