@@ -239,7 +239,9 @@ def test_votes_work_as_forms_and_as_json(client, site, question, asker, helper):
 
 
 def test_the_asker_accepts_from_the_page_and_others_cannot(client, site, question, asker, helper):
-    answer = services.reply(topic=question, author=helper, body="The **answer**: see [the guide](https://example.com/g).")
+    answer = services.reply(
+        topic=question, author=helper, body="The **answer**: see [the guide](https://example.com/g)."
+    )
     url = reverse("community:accept", args=[question.pk])
     signed_in(client, helper).post(url, {"post": answer.pk})
     question.refresh_from_db()

@@ -80,7 +80,9 @@ def test_the_search_page_narrows_to_community_topics(client, site, forum):
 
 
 def test_snippets_show_the_words_of_a_post_not_its_markdown(backend, forum):
-    services.reply(topic=forum["topic"], author=forum["moderator"], body="Try **channel 11** in [the app](https://x.test/a)")
+    services.reply(
+        topic=forum["topic"], author=forum["moderator"], body="Try **channel 11** in [the app](https://x.test/a)"
+    )
     service.rebuild(backend=backend)
     hit = backend.search(Query(text="channel", tokens=EVERYONE)).hits[0]
     assert "**" not in hit.snippet and "](" not in hit.snippet
