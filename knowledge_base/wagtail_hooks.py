@@ -8,6 +8,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_views import LocalTimeInspectView
 from .choices import ReviewTaskStatus
 from .models import ArticlePage, Product, ReviewTask, SharedText
 from .reports import ArticleFeedbackReport, KnowledgeBaseFeedbackReport, OverdueReviewsReport, ReviewTaskFilterSet
@@ -35,6 +36,7 @@ class ReviewTaskViewSet(SnippetViewSet):
     add_to_admin_menu = True
     menu_order = 210
     inspect_view_enabled = True
+    inspect_view_class = LocalTimeInspectView
     list_display = ["article", "status", "opened_at", "updated_at"]
     filterset_class = ReviewTaskFilterSet
     inspect_template_name = "knowledge_base/admin/review_task_inspect.html"

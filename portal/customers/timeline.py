@@ -17,6 +17,8 @@ from heapq import merge
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.formatting import format_money
+
 from . import access
 
 PAGE_SIZE = 25
@@ -138,7 +140,7 @@ def _orders(person, limit: int, context: dict) -> list[Item]:
         Item(
             order.paid_at or order.created_at,
             _("Paid: %(kind)s, %(plan)s") % {"kind": order.get_kind_display(), "plan": order.plan.name},
-            f"{order.amount} {order.currency}",
+            format_money(order.amount, order.currency),
         )
         for order in rows
     ]

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.formatting import local_datetime
 from portal.ratelimit import client_address
 
 from . import consent, erasure
@@ -106,7 +107,7 @@ def delete_account(request):
         messages.success(
             request,
             _("Your account will be deleted on %(date)s. We e-mailed you a link that cancels it.")
-            % {"date": existing.due_at.strftime("%Y-%m-%d")},
+            % {"date": local_datetime(existing.due_at, "DATE_FORMAT")},
         )
         return redirect("privacy:delete_account")
     return render(request, "privacy/delete.html", {"pending": existing, "plan": erasure.what_happens()})

@@ -229,6 +229,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("PORTAL_TIME_ZONE", "Europe/Belgrade")
 USE_I18N = True
 USE_TZ = True
+# Dates, times and numbers per language (portal/formats/: English reads day before month).
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "static"))

@@ -62,7 +62,7 @@ def test_an_agent_reads_profile_requests_segments_and_consents_but_not_billing(c
 def test_an_admin_reads_orders_and_points(client, person):
     client.force_login(UserFactory(role="admin"))
     page = client.get(url(person)).content.decode()
-    assert "Orders and invoices" in page and "300.00 EUR" in page
+    assert "Orders and invoices" in page and "€300.00" in page
     assert "Points" in page and "40" in page
 
 

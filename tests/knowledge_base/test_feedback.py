@@ -5,9 +5,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import formats
 
 from knowledge_base import services
 from knowledge_base.models import ArticleDailyViews, ArticleFeedback, Follow, ReviewReminder, ReviewTask
+from portal.formatting import local_datetime
 from portal.notifications.models import Notification
 from tests.factories import UserFactory
 
@@ -213,6 +215,9 @@ def test_owner_dashboard_and_reports_show_overdue_and_feedback(client, kb):
     task = ReviewTask.objects.get(article=kb.public)
     inspect = client.get(f"/admin/snippets/knowledge_base/reviewtask/inspect/{task.pk}/").content.decode()
     assert "Which cable?" in inspect
+    opened = local_datetime(task.opened_at)  # in the reader's zone, as the listing shows it
+    assert opened != formats.date_format(task.opened_at, "DATETIME_FORMAT")
+    assert opened in inspect and ">None<" not in inspect
 
 
 def test_knowledge_base_report_totals_the_articles_below_it(client, kb):

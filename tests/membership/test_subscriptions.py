@@ -96,7 +96,7 @@ def test_the_subscriptions_page_and_cancelling_at_period_end(client, site, custo
     subscription = subscribe(holder=customer, plan=gold)
     client.force_login(customer)
     page = client.get("/me/subscriptions/").content.decode()
-    assert "Gold" in page and "199.00 EUR" in page and "Cancel at period end" in page
+    assert "Gold" in page and "€199.00" in page and "Cancel at period end" in page
     client.post(f"/me/subscriptions/{subscription.pk}/renewal/", {"on": "0"})
     subscription.refresh_from_db()
     assert subscription.auto_renew is False and subscription.status == "active"

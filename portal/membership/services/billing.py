@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from payments import PaymentStatus
 
+from portal.formatting import format_money
 from portal.notifications.services import notify
 
 from .. import ips
@@ -333,11 +334,10 @@ def _methods() -> set[str]:
 
 
 def _describe(order: Order) -> str:
-    return _("%(kind)s to %(plan)s: %(amount)s %(currency)s (%(pay_by)s)") % {
+    return _("%(kind)s to %(plan)s: %(amount)s (%(pay_by)s)") % {
         "kind": order.get_kind_display(),
         "plan": order.plan.name,
-        "amount": order.amount,
-        "currency": order.currency,
+        "amount": format_money(order.amount, order.currency),
         "pay_by": order.get_pay_by_display(),
     }
 
