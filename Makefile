@@ -27,8 +27,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	@mkdir -p var
 	$(MANAGE) migrate --noinput -v 0
-	$(MANAGE) seed_demo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	export PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)}; \
+	$(MANAGE) seed_demo --port $(PORT) && $(MANAGE) runserver $(HOST):$(PORT)
 
 ## worker: process background tasks from the database queue (PORTAL_TASK_BACKEND=database)
 worker: $(VENV)/.runtime

@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from wagtail.models import Page
 
+from portal.addresses import page_path
 from portal.beacons import seen_response
 
 from . import services
@@ -74,7 +75,7 @@ def _feedback(request, article_id: int):
         services.record_feedback(article=article, helpful=helpful, **_voter(request))
         if helpful:
             messages.success(request, _("Thank you for your feedback."))
-            return redirect(article.url + "#feedback")
+            return redirect(page_path(article, request) + "#feedback")
         return redirect("knowledge_base:feedback", article_id=article.pk)
 
     existing = current_feedback(request, article)
@@ -91,7 +92,7 @@ def _feedback(request, article_id: int):
                 **_voter(request),
             )
             messages.success(request, _("Thank you. The people who look after this article will see your feedback."))
-            return redirect(article.url + "#feedback")
+            return redirect(page_path(article, request) + "#feedback")
         return render(request, "knowledge_base/feedback.html", {"article": article, "form": form}, status=400)
     initial = {"reason": existing.reason, "comment": existing.comment} if existing else None
     return render(request, "knowledge_base/feedback.html", {"article": article, "form": ReasonForm(initial=initial)})
@@ -111,4 +112,4 @@ def follow(request, page_id: int):
         messages.success(request, _("You will be notified when “%(title)s” is updated.") % {"title": page.title})
     else:
         messages.success(request, _("You no longer follow “%(title)s”.") % {"title": page.title})
-    return redirect(page.url)
+    return redirect(page_path(page, request))

@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from portal.accounts.signals import may_mail, withdraw_url
+from portal.addresses import absolute
 
 from .models import EmailDirection, EmailStatus, Message, Ticket, TicketEmail
 
@@ -151,8 +152,9 @@ def _compose(row: TicketEmail, ticket: Ticket, requester, earlier: list[str], cc
 
     from themes.brand import build_brand
 
-    brand = build_brand(ticket.site or Site.objects.filter(is_default_site=True).first())
-    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + ticket.get_absolute_url()
+    site = ticket.site or Site.objects.filter(is_default_site=True).first()
+    brand = build_brand(site)
+    link = absolute(ticket.get_absolute_url(), site=site)
     context = {
         "ticket": ticket,
         "event": row.event,
@@ -161,7 +163,7 @@ def _compose(row: TicketEmail, ticket: Ticket, requester, earlier: list[str], cc
         "brand": brand,
         "link": link,
         "promise": _promise(ticket) if row.event == "received" else None,
-        "survey": _survey_links(ticket),
+        "survey": _survey_links(ticket, site),
     }
     text = render_to_string("tickets/email/request.txt", context)
     html = render_to_string("tickets/email/request.html", context)
@@ -187,7 +189,7 @@ def _compose(row: TicketEmail, ticket: Ticket, requester, earlier: list[str], cc
     return message
 
 
-def _survey_links(ticket: Ticket) -> dict | None:
+def _survey_links(ticket: Ticket, site) -> dict | None:
     from .models import SatisfactionSurvey
     from .satisfaction import link
 
@@ -196,10 +198,9 @@ def _survey_links(ticket: Ticket) -> dict | None:
         return None
     if not may_mail(ticket.requester, "surveys"):
         return None  # the customer does not allow surveys: rating stays on the request's page
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     return {
-        "good": base + link(survey, "good"),
-        "bad": base + link(survey, "bad"),
+        "good": absolute(link(survey, "good"), site=site),
+        "bad": absolute(link(survey, "bad"), site=site),
         "stop": withdraw_url(ticket.requester, "surveys"),
     }
 

@@ -4,7 +4,7 @@ Everything here is idempotent: running it again finds what exists and changes no
 """
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
@@ -156,7 +156,10 @@ def _ensure_site(spec: DemoSite) -> Site:
         _ensure_translation(home, locale, heading=heading, intro=intro)
         _ensure_translation(help_index, locale, title=help_title, intro=help_intro)
 
-    site = Site.objects.filter(hostname=spec.hostname, port=spec.port).first()
+    site = Site.objects.filter(hostname=spec.hostname).first()
+    if site is not None and site.port != spec.port:
+        site.port = spec.port  # started on another port than last time
+        site.save(update_fields=["port"])
     if site is None:
         site = Site.objects.create(
             hostname=spec.hostname,
@@ -212,9 +215,10 @@ def _ensure_people(password: str) -> list[User]:
 
 
 @transaction.atomic
-def seed_demo() -> tuple[list[Site], list[User], str]:
+def seed_demo(*, port: int = 8000) -> tuple[list[Site], list[User], str]:
+    """The demo, served on `port`: the sites' addresses (links in e-mails, canonical links) use it."""
     _remove_wagtail_welcome_page()
-    sites = [_ensure_site(spec) for spec in DEMO_SITES]
+    sites = [_ensure_site(replace(spec, port=port)) for spec in DEMO_SITES]
     password = demo_password()
     people = _ensure_people(password)
     editor = next(person for person in people if person.email == "editor@example.com")
