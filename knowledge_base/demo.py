@@ -68,13 +68,15 @@ def _shared_contact() -> SharedText:
     return shared
 
 
-def _body(summary: str, steps: list[str], tip: str, *, image=None, table=False, code=None, shared=None) -> list:
+def _body(
+    summary: str, steps: list[str], tip: str, *, image=None, table=False, code=None, shared=None, heading="Steps"
+) -> list:
     body = [("paragraph", f"<p>{summary}</p>")]
     if image is not None:
         body.append(
             ("figure", {"image": image, "alt_text": "The modem connected to the router's WAN port", "caption": ""})
         )
-    body.append(("heading", {"text": "Steps", "level": "h2"}))
+    body.append(("heading", {"text": heading, "level": "h2"}))
     body.append(("steps", {"steps": [{"title": step, "detail": ""} for step in steps]}))
     body.append(("callout", {"kind": "tip", "text": f"<p>{tip}</p>"}))
     if table:
@@ -215,7 +217,7 @@ def _ensure_translations(kb: KnowledgeBasePage, owner) -> None:
                     parent_translation = ancestor.get_translation(locale)
                     if not parent_translation.live:
                         _publish(parent_translation.specific, owner)
-            body = _body(convert(summary), [convert(s) for s in steps], convert(tip))
+            body = _body(convert(summary), [convert(s) for s in steps], convert(tip), heading=convert("Koraci"))
             _translate(article, locale, {"title": convert(title), "summary": convert(summary), "body": body}, owner)
 
 

@@ -224,6 +224,10 @@ LANGUAGES = [
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Names kept in Latin when Serbian Latin text is drafted in Cyrillic (portal/serbian.py): brands and
+# products; comma-separated in PORTAL_SERBIAN_LATIN_NAMES to add your own.
+PORTAL_SERBIAN_LATIN_NAMES = ["Northwind", "Nordlight", "Cloud Backup", "Router AX3", "Android", "iPhone", "macOS"]
+PORTAL_SERBIAN_LATIN_NAMES += env_list("PORTAL_SERBIAN_LATIN_NAMES")
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("PORTAL_TIME_ZONE", "Europe/Belgrade")

@@ -87,3 +87,27 @@ def test_cyrillic_catalogue_is_the_transliterated_latin_one():
 def test_serbian_transliteration_both_ways(latin, cyrillic):
     assert latin_to_cyrillic(latin) == cyrillic
     assert cyrillic_to_latin(cyrillic).lower() == latin.lower()
+
+
+@pytest.mark.parametrize(
+    ("latin", "cyrillic"),
+    [
+        ("Router AX3: podešavanje Wi-Fi mreže", "Router AX3: подешавање Wi-Fi мреже"),
+        ("Aplikacija Cloud Backup na Windows računaru", "Апликација Cloud Backup на Windows рачунару"),
+        (
+            "Pišite na podrska@northwind.example ili www.northwind.example",
+            "Пишите на podrska@northwind.example или www.northwind.example",
+        ),
+        ("Šifra za WPA2, SSID i USB", "Шифра за WPA2, SSID и USB"),
+        ("Džep, ljubav i njuška za %(count)s zahteva", "Џеп, љубав и њушка за %(count)s захтева"),
+        ("Webhookovi šalju JSON", "Webhookovi шаљу JSON"),
+    ],
+)
+def test_latin_names_codes_and_acronyms_stay_latin_in_a_cyrillic_draft(latin, cyrillic):
+    assert latin_to_cyrillic(latin) == cyrillic
+
+
+def test_names_to_keep_are_a_setting(settings):
+    assert latin_to_cyrillic("Nova Usluga") == "Нова Услуга"
+    settings.PORTAL_SERBIAN_LATIN_NAMES = [*settings.PORTAL_SERBIAN_LATIN_NAMES, "Nova Usluga"]
+    assert latin_to_cyrillic("Nova Usluga za vas") == "Nova Usluga за вас"

@@ -54,3 +54,10 @@ def test_seed_demo_makes_two_branded_sites_in_four_languages_and_one_person_per_
     from portal.customers.offers import offers_for
 
     assert offers_for(User.objects.get(email="customer@example.com"))
+    # Serbian Cyrillic articles are Cyrillic with names, codes and Wi-Fi kept in Latin; no English heading.
+    from knowledge_base.models import ArticlePage
+
+    cyrillic = [str(a.body) + a.title for a in ArticlePage.objects.filter(locale__language_code="sr")]
+    assert cyrillic and any("Wi-Fi" in text for text in cyrillic) and any("Cloud Backup" in text for text in cyrillic)
+    assert not any(bad in text for text in cyrillic for bad in ("Wи", "Цлоуд", "Роутер", ">Steps<", "АX"))
+    assert all(">Кораци<" in text for text in cyrillic)
