@@ -91,6 +91,7 @@ class EventKind(models.TextChoices):
     REMINDER = "reminder", _("SLA reminder sent")
     ESCALATION = "escalation", _("SLA escalated")
     TAGS = "tags", _("Tags changed")
+    LANGUAGE = "language", _("Language changed")
 
 
 class SLATarget(models.TextChoices):

@@ -188,6 +188,7 @@ def _render_detail(request, ticket, *, reply_form=None, properties_form=None, st
             "queue": ticket.queue_id,
             "assignee": ticket.assignee_id,
             "tags": ", ".join(tag.name for tag in ticket.tags.all()),
+            "language": ticket.language,
         }
     )
     context.update(
@@ -237,6 +238,7 @@ def properties(request, pk: int):
         assignee=data["assignee"],
         unassign=data["assignee"] is None,
         tags=form.tag_list(),
+        language=data["language"],
     )
     messages.success(request, _("Saved."))
     return redirect("tickets_desk:detail", pk=ticket.pk)

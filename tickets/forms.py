@@ -1,6 +1,7 @@
 """Forms for customers and agents. They validate; the services write."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -247,6 +248,12 @@ class TicketPropertiesForm(forms.Form):
     queue = forms.ModelChoiceField(label=_("Queue"), queryset=Queue.objects.all(), empty_label=None)
     assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=get_user_model().objects.none(), required=False)
     tags = forms.CharField(label=_("Tags"), required=False, max_length=255, help_text=_("Comma-separated."))
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("The customer's own")), *settings.LANGUAGES],
+        required=False,
+        help_text=_("The language of the e-mails to the customer."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,6 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from portal.language_detection import detect_language
 from portal.uploads import CheckedFile, check_upload
 
 from . import charsets, mail, senders
@@ -244,8 +245,9 @@ def _decide(raw, message, message_id, sender, subject) -> InboundEmail:
     request_type = _request_type_for(parsed.recipients)
     if request_type is None:
         return quarantine(_("Not addressed to a support address, and not a reply to a request."))
+    language = detect_language(f"{subject}\n{parsed.text}") or ""
     if person is None:
-        person = _new_customer(sender, parsed.sender_name)
+        person = _new_customer(sender, parsed.sender_name, language)
     ticket = services.open_ticket(
         requester=person,
         request_type=request_type,
@@ -256,6 +258,7 @@ def _decide(raw, message, message_id, sender, subject) -> InboundEmail:
         channel=Channel.EMAIL,
         inbound_message_id=message_id or "",
         site=_site_for(parsed.recipients),
+        language=language,
     )
     return _keep(raw, message_id, sender, subject, InboundStatus.PROCESSED, _note(parsed), ticket=ticket)
 
@@ -270,14 +273,18 @@ def _is_agent(person) -> bool:
     return person.has_perm("tickets.change_ticket")
 
 
-def _new_customer(address: str, name: str):
-    """An account for someone who wrote to support first; they claim it by resetting the password."""
+def _new_customer(address: str, name: str, language: str = ""):
+    """An account for someone who wrote to support first; they claim it by resetting the password.
+
+    Their language is the one their e-mail was written in, when that is clear."""
     from allauth.account.models import EmailAddress
 
     from portal.accounts.roles import CUSTOMER, ROLE_GROUPS
 
     User = get_user_model()
     person = User(email=address, display_name=(name or address.split("@", 1)[0])[:80])
+    if language:
+        person.locale = language
     person.set_unusable_password()
     person.save()
     EmailAddress.objects.create(user=person, email=address, verified=False, primary=True)

@@ -131,7 +131,7 @@ def send_request_email(email_id: int) -> bool:
     )
     cc = [person.email for person in ticket.cc.filter(is_active=True) if person.email]
     try:
-        with translation.override(requester.locale):
+        with translation.override(ticket.language or requester.locale):
             message = _compose(row, ticket, requester, earlier, cc)
         message.send()
     except Exception as error:

@@ -522,6 +522,13 @@ class Ticket(models.Model):
         related_name="+",
         help_text=_("The brand the customer wrote to: its name and colours are on the request's e-mails."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language the request's e-mails are written in; empty: the customer's own language."),
+    )
 
     objects = TicketQuerySet.as_manager()
 

@@ -222,6 +222,7 @@ def open_ticket(
     session_key: str = "",
     inbound_message_id: str = "",
     site=None,
+    language: str = "",
     now: datetime | None = None,
 ) -> Ticket:
     """File a request: number it, derive priority and SLA policy, assign it, store files, tell people."""
@@ -259,6 +260,7 @@ def open_ticket(
         last_activity_at=now,
         follow_up_of=follow_up_of,
         site=site or (follow_up_of.site if follow_up_of else None),
+        language=language or (follow_up_of.language if follow_up_of else ""),
     )
     if cc:
         _apply_cc(ticket, actor=requester, addresses=cc)
@@ -591,12 +593,17 @@ def update_ticket(
     assignee=None,
     unassign: bool = False,
     tags: list[str] | None = None,
+    language: str | None = None,
     now: datetime | None = None,
 ) -> Ticket:
-    """Change status, priority, queue, assignee or tags; each change goes to the audit trail."""
+    """Change status, priority, queue, assignee, tags or language; each change goes to the audit trail."""
     now = now or timezone.now()
     ticket = _lock(ticket)
     changed = ["updated_at"]
+    if language is not None and language != ticket.language:
+        _event(ticket, EventKind.LANGUAGE, actor=actor, old=ticket.language, new=language, at=now)
+        ticket.language = language
+        changed.append("language")
     if status and status != ticket.status:
         _set_status(ticket, status, actor=actor, at=now)
         changed += ["status", "solved_at", "closed_at"]

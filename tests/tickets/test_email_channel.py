@@ -401,3 +401,41 @@ def test_the_command_fetches_unseen_mail_over_imap_and_marks_it_seen(settings, r
     assert out.getvalue().count("processed") == 2
     assert set(Ticket.objects.values_list("subject", flat=True)) == {"Router restarts every night", "Over IMAP"}
     assert box.seen == {1, 2} and box.logins[0].startswith("support")
+
+
+@pytest.mark.parametrize(
+    ("body", "language", "acknowledged"),
+    [
+        ("Poštovani, ruter mi ne radi od jutros. Šta da radim?", "sr-latn", "Primili smo vaš zahtev"),
+        ("Поштовани, рутер ми не ради од јутрос. Шта да радим?", "sr", "Примили смо ваш захтев"),
+        ("Pozdravljeni, usmerjevalnik ne deluje že od jutra. Kaj naj naredim?", "sl", "Prejeli smo vaš zahtevek"),
+        ("Hello, my router is not working since this morning. What can I do?", "en", "We have your request"),
+    ],
+)
+def test_a_stranger_is_answered_in_the_language_they_wrote_in(request_type, policy, body, language, acknowledged):
+    raw = (
+        f"From: nov@x.example\nTo: support@example.com\nMessage-ID: <lang-{language}@x.example>\n"
+        f"Subject: Ruter\nContent-Type: text/plain; charset=utf-8\n\n{body}"
+    ).encode()
+    ticket = take(raw).ticket
+    assert ticket.language == language and ticket.requester.locale == language
+    acknowledgement = next(message for message in outbox.outbox if message.to == ["nov@x.example"])
+    assert acknowledged in acknowledgement.body
+
+
+def test_an_agent_changes_the_requests_language_and_the_next_mail_follows(client, filed, agent):
+    assert filed.language == "en" or filed.language == ""
+    client.force_login(agent)
+    form = {"status": filed.status, "priority": filed.priority, "queue": filed.queue_id, "tags": "", "language": "sl"}
+    with committed():
+        response = client.post(f"/admin/support/{filed.pk}/properties/", form)
+    assert response.status_code == 302
+    filed.refresh_from_db()
+    assert filed.language == "sl"
+    assert filed.events.filter(kind="language", new_value="sl").exists()
+    with committed():
+        services.update_ticket(ticket=filed, actor=agent, status="solved")
+    solved = [message for message in outbox.outbox if message.to == [filed.requester.email]][-1]
+    assert "smo označili kot rešen" in solved.body  # Slovenian, not the customer's English
+    response = client.post(f"/admin/support/{filed.pk}/properties/", {**form, "language": "xx"})
+    assert response.status_code == 400
