@@ -14,20 +14,49 @@ from .choices import Audience, CategoryKind, IdeaStatus, Posting
 from .models import Category, CommunityProfile
 
 CATEGORIES = [
-    # (slug, name, kind, product slug, description, audience, posting)
+    # (slug, name, kind, product slug, description, audience, posting, brand: "" = every brand shares it)
     ("router-ax3", "Router AX3", CategoryKind.QUESTIONS, "router-ax3",
      "Questions and answers about setting up and running the Northwind Router AX3.",
-     Audience.EVERYONE, Posting.SIGNED_IN),
+     Audience.EVERYONE, Posting.SIGNED_IN, "northwind"),
     ("cloud-backup", "Cloud Backup", CategoryKind.QUESTIONS, "cloud-backup",
-     "Backups, restores and schedules with Northwind Cloud Backup.", Audience.EVERYONE, Posting.SIGNED_IN),
+     "Backups, restores and schedules with Northwind Cloud Backup.", Audience.EVERYONE, Posting.SIGNED_IN,
+     "northwind"),
     ("tips", "Tips & tricks", CategoryKind.TIPS, "", "Share what makes your setup better.",
-     Audience.EVERYONE, Posting.SIGNED_IN),
+     Audience.EVERYONE, Posting.SIGNED_IN, "northwind"),
     ("ideas", "Ideas", CategoryKind.IDEAS, "", "Suggest how our products could be better, and vote on ideas.",
-     Audience.EVERYONE, Posting.SIGNED_IN),
+     Audience.EVERYONE, Posting.SIGNED_IN, "northwind"),
     ("announcements", "Announcements", CategoryKind.ANNOUNCEMENTS, "", "News from the Northwind team.",
-     Audience.EVERYONE, Posting.STAFF),
+     Audience.EVERYONE, Posting.STAFF, "northwind"),
     ("members-lounge", "Members' lounge", CategoryKind.QUESTIONS, "",
-     "Early releases and questions for subscribers.", Audience.MEMBERS, Posting.MEMBERS),
+     "Early releases and questions for subscribers.", Audience.MEMBERS, Posting.MEMBERS, "northwind"),
+    ("about-this-community", "About this community", CategoryKind.QUESTIONS, "",
+     "Questions about the community itself: profiles, badges, notifications.", Audience.EVERYONE,
+     Posting.SIGNED_IN, ""),
+]  # fmt: skip
+
+#: The second brand's own community.
+NORDLIGHT_CATEGORIES = [
+    ("smart-bulb", "Smart Bulb", CategoryKind.QUESTIONS, "smart-bulb",
+     "Pairing, rooms and schedules with Nordlight Smart Bulbs.", Audience.EVERYONE, Posting.SIGNED_IN,
+     "nordlight"),
+    ("nordlight-news", "News", CategoryKind.ANNOUNCEMENTS, "", "News from the Nordlight team.",
+     Audience.EVERYONE, Posting.STAFF, "nordlight"),
+]  # fmt: skip
+NORDLIGHT_THREADS = [
+    ("nordlight-news", "moderator@example.com", "Welcome to the Nordlight community", "en",
+     "Ask about your lights, share your scenes and tell us what to build next.", ["welcome"], [], None, "", []),
+    ("smart-bulb", "luka@example.com", "Bulb will not pair after a power cut", "en",
+     "Since the power came back one bulb blinks but the app does not find it.", ["pairing"],
+     [("sam@example.com", "Switch the lamp off and on five times: the bulb resets and pairs again.",
+       ["luka@example.com"])], 0, "", []),
+    ("smart-bulb", "jovana@example.com", "Jutarnje svetlo se ne pali vikendom", "sr-latn",
+     "Podesila sam buđenje svetlom, ali subotom i nedeljom ne radi.", ["schedule"], [], None, "", []),
+]  # fmt: skip
+COMMON_THREADS = [
+    ("about-this-community", "sam@example.com", "How do badges work?", "en",
+     "I got the *Helpful* badge yesterday. What are the others for?", ["badges"],
+     [("moderator@example.com", "Each badge page lists what earns it: open your profile and select a badge.", [])],
+     0, "", []),
 ]  # fmt: skip
 
 PEOPLE = [
@@ -105,16 +134,24 @@ def _people():
     return people
 
 
-def seed_community() -> None:
-    if Category.objects.filter(slug="router-ax3").exists():
-        return
+def _categories(specs, sites: dict, start: int = 0) -> dict[str, Category]:
     products = {product.slug: product for product in Product.objects.all()}
     categories = {}
-    for order, (slug, name, kind, product, description, audience, posting) in enumerate(CATEGORIES):
+    for order, (slug, name, kind, product, description, audience, posting, brand) in enumerate(specs, start):
         categories[slug] = Category.objects.create(
             slug=slug, name=name, kind=kind, product=products.get(product), description=description,
-            order=order, audience=audience, posting=posting,
+            order=order, audience=audience, posting=posting, site=sites.get(brand),
         )  # fmt: skip
+    return categories
+
+
+def seed_community(*, sites: dict | None = None) -> None:
+    """Northwind's community, Nordlight's own, and a category both brands share."""
+    sites = sites or {}
+    if Category.objects.filter(slug="router-ax3").exists():
+        return
+    categories = _categories(CATEGORIES, sites)
+    categories |= _categories(NORDLIGHT_CATEGORIES, sites, start=len(CATEGORIES))
     User = get_user_model()
     people = _people()
     for email in ("customer@example.com", "moderator@example.com"):
@@ -125,8 +162,8 @@ def seed_community() -> None:
         user._community_profile = None
         del user._community_profile
     moderator = people["moderator@example.com"]
-    start = timezone.now() - timedelta(days=len(THREADS) * 2)
-    for number, thread in enumerate(THREADS):
+    start = timezone.now() - timedelta(days=len(THREADS + NORDLIGHT_THREADS + COMMON_THREADS) * 2)
+    for number, thread in enumerate(THREADS + NORDLIGHT_THREADS + COMMON_THREADS):
         slug, author, title, language, body, tags, replies, accepted, idea_status, votes = thread
         when = start + timedelta(days=number * 2)
         topic = services.start_topic(
@@ -147,8 +184,9 @@ def seed_community() -> None:
             services.accept_solution(topic=topic, post=posts[accepted], actor=people[author])
         if idea_status:
             services.set_idea_status(topic=topic, actor=moderator, status=idea_status)
-    welcome = categories["announcements"].topics.first()
-    services.set_topic_flag(topic=welcome, actor=moderator, pinned=True, locked=True, reason="Welcome post")
+    for news in ("announcements", "nordlight-news"):
+        welcome = categories[news].topics.first()
+        services.set_topic_flag(topic=welcome, actor=moderator, pinned=True, locked=True, reason="Welcome post")
     # A new person's first post, with a link: it waits in the moderation queue.
     services.start_topic(
         category=categories["router-ax3"], author=people["newbie@example.com"],

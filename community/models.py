@@ -61,6 +61,15 @@ class Category(models.Model):
         on_delete=models.SET_NULL,
         related_name="community_categories",
     )
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The brand whose community shows this category. Empty: every brand's community shares it."),
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     audience = models.CharField(_("who may read"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE)
     posting = models.CharField(_("who may post"), max_length=20, choices=Posting.choices, default=Posting.SIGNED_IN)
@@ -82,6 +91,7 @@ class Category(models.Model):
         FieldPanel("kind"),
         FieldPanel("description"),
         FieldPanel("product"),
+        FieldPanel("site"),
         FieldPanel("order"),
         MultiFieldPanel([FieldPanel("audience"), FieldPanel("posting"), FieldPanel("moderators")], _("Access")),
         FieldPanel("is_active"),

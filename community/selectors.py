@@ -49,8 +49,20 @@ def all_categories() -> list[Category]:
     return found
 
 
-def categories_for(user) -> list[Category]:
-    return [category for category in all_categories() if access.can_read(user, category)]
+def on_site(category: Category, site_id: int | None) -> bool:
+    """Whether a brand's community shows this category: its own, or one every brand shares."""
+    return site_id is None or category.site_id is None or category.site_id == site_id
+
+
+def on_site_q(site_id: int | None, prefix: str = "") -> Q:
+    if site_id is None:
+        return Q()
+    return Q(**{f"{prefix}site__isnull": True}) | Q(**{f"{prefix}site_id": site_id})
+
+
+def categories_for(user, site_id: int | None = None) -> list[Category]:
+    """The categories this person may read in the community of the brand they are on."""
+    return [c for c in all_categories() if access.can_read(user, c) and on_site(c, site_id)]
 
 
 def category_by_slug(slug: str) -> Category | None:
@@ -67,14 +79,23 @@ def topic_by_pk(pk: int) -> Topic | None:
     return topic
 
 
-def topics(user, *, view: str = "latest", category: Category | None = None, tag: str = "", period: str = "all"):
-    """The topics a list shows, in the list's order. Only categories the reader may read."""
+def topics(
+    user,
+    *,
+    view: str = "latest",
+    category: Category | None = None,
+    tag: str = "",
+    period: str = "all",
+    site_id: int | None = None,
+):
+    """The topics a list shows, in the list's order. Only categories the reader may read, on this site."""
     queryset = Topic.objects.listed()
     if category is not None:
-        # The caller has checked that the reader may read this category.
+        # The caller has checked that the reader may read this category here.
         queryset = queryset.filter(category=category)
     else:
         queryset = queryset.filter(access.readable_categories_q(user, prefix="category__"))
+        queryset = queryset.filter(on_site_q(site_id, prefix="category__"))
     if tag:
         queryset = queryset.filter(tags__slug=tag)
     if view == "top":
@@ -111,18 +132,22 @@ def _category_first_page(category_id: int) -> list[tuple]:
 LATEST_ON_FRONT_PAGE = 10
 
 
-def latest_topics(user) -> list[Topic]:
+def latest_topics(user, site_id: int | None = None) -> list[Topic]:
     """The front page's latest topics, decorated."""
     latest = Topic.objects.listed().filter(
-        category__audience__in=access.readable_audiences(user), category__is_active=True
+        on_site_q(site_id, prefix="category__"),
+        category__audience__in=access.readable_audiences(user),
+        category__is_active=True,
     )
     rows = _rows(latest.order_by("-is_pinned", "-last_activity_at", "-pk"))[:LATEST_ON_FRONT_PAGE]
     return decorate_topics(list(rows))
 
 
-def topic_page(user, page_number, *, view: str = "latest", category=None, tag: str = "", period: str = "all") -> Page:
+def topic_page(
+    user, page_number, *, view: str = "latest", category=None, tag: str = "", period: str = "all", site_id=None
+) -> Page:
     """One page of a topic list, its rows decorated."""
-    queryset = _rows(topics(user, view=view, category=category, tag=tag, period=period))
+    queryset = _rows(topics(user, view=view, category=category, tag=tag, period=period, site_id=site_id))
     paginator = Paginator(queryset, TOPICS_PER_PAGE)
     if category is not None and view == "latest":
         # A category's latest list is every listed topic in it, which the category's counter counts
@@ -345,11 +370,12 @@ def readable_topic(user, pk: int) -> Topic:
     return topic
 
 
-def profile_page(viewer, profile: CommunityProfile) -> dict:
+def profile_page(viewer, profile: CommunityProfile, site_id: int | None = None) -> dict:
     user = profile.user
     recent = (
         Post.objects.filter(author=user, state=PostState.PUBLISHED, topic__state=PostState.PUBLISHED)
         .filter(access.readable_categories_q(viewer, prefix="topic__category__"))
+        .filter(on_site_q(site_id, prefix="topic__category__"))
         .select_related("topic")
         .order_by("-created_at")[:10]
     )

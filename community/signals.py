@@ -21,15 +21,15 @@ def pages_changed() -> None:
     bump(COMMUNITY)
 
 
-#: Functions `(title, user) -> list of hits (title, url, kind)` that find what may already answer a
-#: new topic. Search registers itself here, so the community never imports it.
+#: Functions `(title, user, site_id) -> list of hits (title, url, kind)` that find what may already
+#: answer a new topic on a brand's site. Search registers itself here, so the community never imports it.
 similar_content_finders: list = []
 
 
-def similar_content(title: str, user) -> list:
+def similar_content(title: str, user, site_id: int | None = None) -> list:
     for finder in similar_content_finders:
         try:
-            return list(finder(title, user))
+            return list(finder(title, user, site_id))
         except Exception:
             return []
     return []

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.models import Site
 
 from portal.beacons import seen_response
 from portal.cache_versions import COMMUNITY, versions
@@ -57,15 +58,27 @@ def _render_list_page(request, template: str, context: dict):
     return cache_publicly(request, render(request, template, context))
 
 
+def _site_id(request) -> int | None:
+    """The brand this request is on: its community shows its own categories and the shared ones."""
+    site = Site.find_for_request(request)
+    return site.pk if site else None
+
+
+def _on_this_site(request, category) -> None:
+    if not selectors.on_site(category, _site_id(request)):
+        raise Http404
+
+
 def community_home(request):
     """The community's front page: categories and the latest topics."""
-    categories = selectors.categories_for(request.user)
+    site_id = _site_id(request)
+    categories = selectors.categories_for(request.user, site_id)
     return _render_list_page(
         request,
         "community/home.html",
         {
             "categories": categories,
-            "topics": selectors.latest_topics(request.user),
+            "topics": selectors.latest_topics(request.user, site_id),
             "can_post": _can_post_anywhere(request.user, categories),
         },
     )
@@ -79,7 +92,9 @@ def topic_list(request, view):
     if view not in selectors.LIST_VIEWS:
         raise Http404
     period = _period(request)
-    page = selectors.topic_page(request.user, request.GET.get("page"), view=view, period=period)
+    page = selectors.topic_page(
+        request.user, request.GET.get("page"), view=view, period=period, site_id=_site_id(request)
+    )
     title = _list_titles()[view]
     return _render_list_page(
         request,
@@ -100,6 +115,7 @@ def category_detail(request, slug):
     category = selectors.category_by_slug(slug)
     if category is None or not access.can_read(request.user, category):
         raise Http404
+    _on_this_site(request, category)
     view = request.GET.get("view", "latest")
     if view not in selectors.LIST_VIEWS:
         view = "latest"
@@ -124,7 +140,7 @@ def category_detail(request, slug):
 
 
 def tag_detail(request, slug):
-    page = selectors.topic_page(request.user, request.GET.get("page"), tag=slug)
+    page = selectors.topic_page(request.user, request.GET.get("page"), tag=slug, site_id=_site_id(request))
     return _render_list_page(
         request,
         "community/topic_list.html",
@@ -139,6 +155,7 @@ def topic_detail(request, pk, slug=None):
     if topic.merged_into_id:
         return redirect(Topic.objects.get(pk=topic.merged_into_id).get_absolute_url(), permanent=True)
     access.check_readable(request.user, topic)
+    _on_this_site(request, topic.category)
     if slug != topic.slug:
         return redirect(topic.get_absolute_url() + (f"?{request.GET.urlencode()}" if request.GET else ""))
     return _render_topic(request, topic, None)
@@ -264,7 +281,9 @@ def post_redirect(request, pk):
 
 @login_required
 def new_topic(request):
-    categories = [c for c in selectors.categories_for(request.user) if access.may_post_in(request.user, c)]
+    categories = [
+        c for c in selectors.categories_for(request.user, _site_id(request)) if access.may_post_in(request.user, c)
+    ]
     if not categories:
         messages.error(request, _("There is no category you can post in."))
         return redirect("community:home")
@@ -346,7 +365,7 @@ def _preview(user, body: str) -> str:
 
 
 def _similar(request, title: str):
-    return similar_content(title, request.user)[:5]
+    return similar_content(title, request.user, _site_id(request))[:5]
 
 
 @login_required
@@ -587,7 +606,7 @@ def profile(request, handle):
     profile = get_object_or_404(CommunityProfile.objects.select_related("user"), handle=handle)
     if not profile.user.is_active and not profile.former_member:
         raise Http404
-    context = selectors.profile_page(request.user, profile)
+    context = selectors.profile_page(request.user, profile, _site_id(request))
     context["level_name"] = services.reputation_level(context["reputation"])
     context["can_moderate"] = access.can_moderate_people(request.user)
     context["sanction_form"] = SanctionForm() if access.can_sanction(request.user, profile.user) else None

@@ -16,7 +16,7 @@ from portal.serbian import latin_to_cyrillic
 
 from . import services
 from .choices import Audience
-from .demo_content import BACKUP, ROUTER, SERBIAN
+from .demo_content import BACKUP, NORDLIGHT, ROUTER, SERBIAN
 from .models import (
     ArticleDailyViews,
     ArticleFeedback,
@@ -245,13 +245,20 @@ def _ensure_activity(kb: KnowledgeBasePage) -> None:
             )
 
 
-def seed_knowledge_base(*, help_index: HelpIndexPage, owner) -> list[KnowledgeBasePage]:
-    image = _diagram("Router connection diagram", "#1f5fbf")
+def seed_knowledge_base(*, help_index: HelpIndexPage, owner, specs=None) -> list[KnowledgeBasePage]:
+    """Knowledge bases under a help centre: Northwind's router and backup ones unless `specs` says."""
+    specs = specs or (ROUTER, BACKUP)
+    image = _diagram("Router connection diagram", "#1f5fbf") if ROUTER in specs else None
     shared = _shared_contact()
     knowledge_bases = []
-    for spec in (ROUTER, BACKUP):
+    for spec in specs:
         kb = _ensure_kb(help_index, spec, owner=owner, image=image, shared=shared)
         _ensure_translations(kb, owner)
         _ensure_activity(kb)
         knowledge_bases.append(kb)
     return knowledge_bases
+
+
+def seed_second_brand(*, help_index: HelpIndexPage, owner) -> list[KnowledgeBasePage]:
+    """The second demo brand's own small help centre."""
+    return seed_knowledge_base(help_index=help_index, owner=owner, specs=(NORDLIGHT,))

@@ -498,3 +498,54 @@ SERBIAN = {
         "Test brzine preko Wi-Fi mreže meri vaš Wi-Fi, a ne internet vezu.",
     ),
 }
+
+# The second demo brand's own help centre: a smart bulb, with nothing of Northwind's in it.
+NORDLIGHT = {
+    "product": ("Nordlight Smart Bulb", "smart-bulb", ["1.0", "1.1"]),
+    "title": "Smart Bulb",
+    "intro": "Pair, group and schedule your Nordlight Smart Bulbs.",
+    "sections": [
+        (
+            "Getting started",
+            "From the box to the first light.",
+            [
+                (
+                    "Pair a bulb with the Nordlight app",
+                    "Screw in the bulb, switch it on and add it in the app in under a minute.",
+                    ["pairing", "app"],
+                    [
+                        "Screw the bulb into a lamp and switch the lamp on.",
+                        "Open the Nordlight app and tap Add light.",
+                        "Hold the phone near the bulb until it blinks twice.",
+                    ],
+                    "A bulb that does not blink can be reset by switching the lamp off and on five times.",
+                ),
+                (
+                    "Group bulbs into a room",
+                    "Control every bulb in a room with one switch in the app.",
+                    ["rooms"],
+                    ["Open Rooms and tap New room.", "Name the room and pick its bulbs.", "Tap Save."],
+                    "A bulb belongs to one room at a time; moving it takes it out of the old one.",
+                ),
+                (
+                    "Set a wake-up light",
+                    "Brighten the bedroom slowly before the alarm rings.",
+                    ["schedule", "wake-up"],
+                    [
+                        "Open Schedules and tap Wake-up.",
+                        "Choose the room, the time and how long the light takes to brighten.",
+                        "Tap Save.",
+                    ],
+                    "Thirty minutes feels most like a sunrise.",
+                ),
+            ],
+        ),
+    ],
+    "faq": (
+        "Smart Bulb questions",
+        [
+            ("Do the bulbs need a hub?", "No. They connect to the app over Bluetooth and to your home network."),
+            ("Can I use a normal wall switch?", "Yes. Leave it on; the app and the switch both work."),
+        ],
+    ),
+}

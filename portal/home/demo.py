@@ -226,6 +226,10 @@ def seed_demo(*, port: int = 8000) -> tuple[list[Site], list[User], str]:
 
     main_help = HelpIndexPage.objects.child_of(sites[0].root_page).get(locale=Locale.get_default())
     seed_knowledge_base(help_index=main_help, owner=editor)
+    from knowledge_base.demo import seed_second_brand
+
+    second_help = HelpIndexPage.objects.child_of(sites[1].root_page).get(locale=Locale.get_default())
+    seed_second_brand(help_index=second_help, owner=editor)
     from tickets.demo import seed_support
 
     by_email = {person.email: person for person in people}
@@ -237,7 +241,7 @@ def seed_demo(*, port: int = 8000) -> tuple[list[Site], list[User], str]:
     from community.demo import seed_community
     from portal.membership.demo import seed_membership
 
-    seed_community()
+    seed_community(sites={"northwind": sites[0], "nordlight": sites[1]})
     seed_membership(password=password)
     from tickets.demo import give_plans_their_policy
 

@@ -286,6 +286,7 @@ def topic_document(topic) -> SearchDocument:
         language=topic.language,
         product=product.slug if product else "",
         product_name=product.name if product else "",
+        site_id=category.site_id,  # None: every brand's community shares the category
         boost=1.2 if topic.accepted_post_id else 1.0,
         updated_at=topic.last_activity_at,
         extra={"solved": topic.accepted_post_id is not None, "replies": topic.reply_count, "category": category.name},

@@ -127,7 +127,9 @@ def _topics_changed(sender, topic_ids, **kwargs):
 
 @receiver(pre_save, sender=Category)
 def _remember_category_access(sender, instance, **kwargs):
-    before = Category.objects.filter(pk=instance.pk).values("audience", "is_active", "product_id", "name").first()
+    before = (
+        Category.objects.filter(pk=instance.pk).values("audience", "is_active", "product_id", "name", "site_id").first()
+    )
     instance._search_before = before
 
 
@@ -135,19 +137,19 @@ def _remember_category_access(sender, instance, **kwargs):
 def _category_saved(sender, instance, created, **kwargs):
     before = getattr(instance, "_search_before", None)
     now = {"audience": instance.audience, "is_active": instance.is_active, "product_id": instance.product_id,
-           "name": instance.name}  # fmt: skip
+           "name": instance.name, "site_id": instance.site_id}  # fmt: skip
     if created or before == now:
         return  # who may read its topics, and what they show, did not change
     ids = Topic.objects.filter(category=instance).values_list("pk", flat=True)
     schedule(sources=[topic_source(pk) for pk in ids])
 
 
-def _similar_for_new_topic(title: str, user):
+def _similar_for_new_topic(title: str, user, site_id: int | None = None):
     from . import service
     from .access import reader_tokens
     from .backends.base import Query
 
-    return service.suggest(Query(text=title, tokens=tuple(reader_tokens(user))), limit=5)
+    return service.suggest(Query(text=title, tokens=tuple(reader_tokens(user)), site_id=site_id), limit=5)
 
 
 similar_content_finders.append(_similar_for_new_topic)
