@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from wagtail.models import Site
 
 from portal.beacons import seen_response
 from portal.cache_versions import COMMUNITY, versions
 from portal.jsonld import json_ld
 from portal.markdown import markdown_to_text
 from portal.page_cache import cache_publicly
+from themes.brand import brand_for_request
 
 from . import access, bridges, selectors, services
 from .choices import IdeaStatus, PostState, WatchLevel
@@ -60,8 +60,7 @@ def _render_list_page(request, template: str, context: dict):
 
 def _site_id(request) -> int | None:
     """The brand this request is on: its community shows its own categories and the shared ones."""
-    site = Site.find_for_request(request)
-    return site.pk if site else None
+    return brand_for_request(request).site_id
 
 
 def _on_this_site(request, category) -> None:

@@ -14,6 +14,7 @@ from django.dispatch import receiver
 from django.utils import translation
 from wagtail.models import Site
 
+from portal.addresses import page_path
 from portal.cache_versions import BRAND, CONTENT, bump, versions
 
 from .models import DEFAULT_PRIMARY_COLOUR, BrandingSettings
@@ -38,6 +39,7 @@ class Brand:
     support_email: str = ""
     logo: Logo | None = None
     footer_links: list[dict] = field(default_factory=list)
+    site_id: int | None = None  # the Wagtail Site the brand belongs to: what its pages show is scoped by it
 
 
 def build_brand(site: Site | None) -> Brand:
@@ -52,7 +54,7 @@ def build_brand(site: Site | None) -> Brand:
     for block in settings.footer_links:
         value = block.value
         page = value.get("page")
-        href = page.localized.url if page else value.get("url")
+        href = page_path(page.localized) if page else value.get("url")  # a path: the brand is kept per host
         if href:
             links.append({"label": value["label"], "href": href})
     return Brand(
@@ -62,6 +64,7 @@ def build_brand(site: Site | None) -> Brand:
         support_email=settings.support_email,
         logo=logo,
         footer_links=links,
+        site_id=site.pk,
     )
 
 

@@ -37,7 +37,11 @@ def brand(site: Site, name: str, marker: str) -> dict:
     author = trusted(UserFactory())
     with TestCase.captureOnCommitCallbacks(execute=True):
         topic = community.start_topic(
-            category=category, author=author, title=f"{marker} topic about lights", body="Lights flicker.", language="en"
+            category=category,
+            author=author,
+            title=f"{marker} topic about lights",
+            body="Lights flicker.",
+            language="en",
         )
     return {"article": article, "category": category, "topic": topic, "marker": marker}
 
