@@ -6,6 +6,8 @@ address belongs to an account, else in the language of the page that asked. A ne
 language its person signed up in.
 """
 
+from email.utils import formataddr, parseaddr
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
@@ -33,6 +35,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def format_email_subject(self, subject: str) -> str:
         return f"[{self._brand_name()}] {subject}"
+
+    def get_from_email(self) -> str:
+        """The brand's own name on the sender (the address is the portal's: it is the one that sends)."""
+        return formataddr((self._brand_name(), parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
 
     def save_user(self, request, user, form, commit=True):
         """A new account's language is the one its person was reading when they signed up."""

@@ -53,6 +53,7 @@ def test_each_account_email_in_each_language(site, kind, mailoutbox):
         person = UserFactory(locale=language, display_name="Mira")
         message, html = render(site, kind, person, mailoutbox)
         assert message.subject.startswith("[Acme") and "\n" not in message.subject
+        assert message.from_email.startswith("Acme Help <")  # the brand's own sender name
         assert "Mira" in message.body and "Mira" in html
         assert html.startswith("<!DOCTYPE html>") and f'lang="{language}"' in html
         assert "#1f5fbf" in html  # the brand's colour
