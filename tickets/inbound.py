@@ -246,8 +246,9 @@ def _decide(raw, message, message_id, sender, subject) -> InboundEmail:
     if request_type is None:
         return quarantine(_("Not addressed to a support address, and not a reply to a request."))
     language = detect_language(f"{subject}\n{parsed.text}") or ""
+    site = _site_for(parsed.recipients)
     if person is None:
-        person = _new_customer(sender, parsed.sender_name, language)
+        person = _new_customer(sender, parsed.sender_name, language, site)
     ticket = services.open_ticket(
         requester=person,
         request_type=request_type,
@@ -257,7 +258,7 @@ def _decide(raw, message, message_id, sender, subject) -> InboundEmail:
         files=parsed.files,
         channel=Channel.EMAIL,
         inbound_message_id=message_id or "",
-        site=_site_for(parsed.recipients),
+        site=site,
         language=language,
     )
     return _keep(raw, message_id, sender, subject, InboundStatus.PROCESSED, _note(parsed), ticket=ticket)
@@ -273,7 +274,7 @@ def _is_agent(person) -> bool:
     return person.has_perm("tickets.change_ticket")
 
 
-def _new_customer(address: str, name: str, language: str = ""):
+def _new_customer(address: str, name: str, language: str = "", site=None):
     """An account for someone who wrote to support first; they claim it by resetting the password.
 
     Their language is the one their e-mail was written in, when that is clear."""
@@ -285,6 +286,7 @@ def _new_customer(address: str, name: str, language: str = ""):
     person = User(email=address, display_name=(name or address.split("@", 1)[0])[:80])
     if language:
         person.locale = language
+    person.site = site  # the brand they wrote to
     person.set_unusable_password()
     person.save()
     EmailAddress.objects.create(user=person, email=address, verified=False, primary=True)

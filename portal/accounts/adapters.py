@@ -45,6 +45,7 @@ class AccountAdapter(DefaultAccountAdapter):
         language = translation.get_language()
         if language in LANGUAGES:
             user.locale = language
+        user.site = user.site or _site(request)  # the brand they joined through
         return super().save_user(request, user, form, commit=commit)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
@@ -54,7 +55,8 @@ class AccountAdapter(DefaultAccountAdapter):
         if not isinstance(person, User):
             person = User.objects.filter(email__iexact=email, is_active=True).first()
         language = person.locale if person is not None and person.locale in LANGUAGES else translation.get_language()
-        site = _site(self.request)
+        site = _site(self.request) if self.request is not None else (person.site if person else None)
+        site = site or _site(None)
         context = {
             **context,
             "brand_name": self._brand_name(),

@@ -161,6 +161,15 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    site = models.ForeignKey(
+        "wagtailcore.Site",
+        verbose_name=_("brand"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The brand the person joined through: their e-mails carry its name and link to its site."),
+    )
     is_organisation_admin = models.BooleanField(
         _("organisation admin"),
         default=False,

@@ -4,6 +4,8 @@ Every e-mail carries a link that stops notification e-mails without signing in (
 naming the person), and the `List-Unsubscribe` headers mail programs show as a button.
 """
 
+from email.utils import formataddr, parseaddr
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
@@ -11,11 +13,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from portal import addresses
+from themes.brand import build_brand
+
 UNSUBSCRIBE_SALT = "portal.notifications.unsubscribe"
 
 
-def absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path if path.startswith("/") else path
+def absolute(path: str, site=None) -> str:
+    """A link in an e-mail: on the recipient's brand's site when they have one, else PORTAL_BASE_URL."""
+    return addresses.absolute(path, site=site) if path.startswith("/") else path
 
 
 def unsubscribe_token(user) -> str:
@@ -38,16 +44,20 @@ def user_for_token(token: str):
 
 def send(*, recipient, subject: str, template: str, context: dict, reply_to: str = "") -> None:
     """Render `<template>.txt` and `.html` in the recipient's language and send them as one message."""
-    url = absolute(reverse("notifications:unsubscribe", kwargs={"token": unsubscribe_token(recipient)}))
+    site = recipient.site
+    url = absolute(reverse("notifications:unsubscribe", kwargs={"token": unsubscribe_token(recipient)}), site)
+    brand = build_brand(site) if site is not None else None
     with translation.override(recipient.locale):
-        context = {**context, "recipient": recipient, "unsubscribe_url": url}
+        context = {**context, "recipient": recipient, "unsubscribe_url": url, "brand": brand}
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
             to=[recipient.email],
-            from_email=settings.DEFAULT_FROM_EMAIL,
+            from_email=formataddr((brand.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+            if brand
+            else settings.DEFAULT_FROM_EMAIL,
             headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
             reply_to=[reply_to] if reply_to else None,
         )

@@ -109,8 +109,8 @@ def send_digests(*, frequency: str, now=None) -> int:
                 subject=digest_subject(user, len(pending)),
                 template="notifications/email/digest",
                 context={
-                    "notifications": [(n, emails.absolute(n.url)) for n in pending],
-                    "centre": emails.absolute("/me/notifications/"),
+                    "notifications": [(n, emails.absolute(n.url, user.site)) for n in pending],
+                    "centre": emails.absolute("/me/notifications/", user.site),
                 },
             )
             sent += 1

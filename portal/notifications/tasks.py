@@ -17,7 +17,7 @@ def send_notification_email(*, notification_id: int) -> None:
     if notification is None or notification.emailed_at is not None:
         return
     recipient = notification.recipient
-    context = {"notification": notification, "link": emails.absolute(notification.url)}
+    context = {"notification": notification, "link": emails.absolute(notification.url, recipient.site)}
     if notification.purpose:
         if not may_mail(recipient, notification.purpose):
             return  # optional mail, and the consent was withdrawn since: not sent

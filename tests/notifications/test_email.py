@@ -79,3 +79,29 @@ def test_weekly_people_are_not_in_the_daily_digest(smtp):
     notify(person, "Idea planned")
     assert services.send_digests(frequency=EmailFrequency.DAILY) == 0
     assert services.send_digests(frequency=EmailFrequency.WEEKLY) == 1
+
+
+def test_a_persons_e_mails_come_from_and_link_to_the_brand_they_joined(smtp, site, other_site):
+    person = UserFactory(site=other_site)
+    notify(person, "New reply", url="/community/t/1/")
+    message = smtp.messages[0]
+    assert message["From"].startswith("Beta Help <")
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "http://brand-two.test/community/t/1/" in text
+    assert "http://brand-two.test/me/notifications/unsubscribe/" in message["List-Unsubscribe"] or (
+        "brand-two.test" in message["List-Unsubscribe"]
+    )
+
+
+def test_signing_up_on_a_brand_makes_it_the_persons_brand(client, site, other_site):
+    from tests.factories import PASSWORD
+
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "eve@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        HTTP_HOST="brand-two.test",
+    )
+    assert response.status_code == 302
+    from portal.accounts.models import User
+
+    assert User.objects.get(email="eve@example.com").site == other_site
