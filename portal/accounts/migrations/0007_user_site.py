@@ -5,16 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0006_organisation_sso'),
-        ('wagtailcore', '0098_apitoken'),
+        ("accounts", "0006_organisation_sso"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='site',
-            field=models.ForeignKey(blank=True, help_text='The brand the person joined through: their e-mails carry its name and link to its site.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.site', verbose_name='brand'),
+            model_name="user",
+            name="site",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The brand the person joined through: their e-mails carry its name and link to its site.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="wagtailcore.site",
+                verbose_name="brand",
+            ),
         ),
     ]
