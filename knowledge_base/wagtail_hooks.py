@@ -5,11 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .admin_views import LocalTimeInspectView
+from .admin_views import LocalTimeInspectView, cyrillic_draft
 from .choices import ReviewTaskStatus
+from .cyrillic import can_draft, cyrillic_locale
 from .models import ArticlePage, Product, ReviewTask, SharedText
 from .reports import ArticleFeedbackReport, KnowledgeBaseFeedbackReport, OverdueReviewsReport, ReviewTaskFilterSet
 
@@ -51,9 +53,25 @@ register_snippet(SharedTextViewSet)
 register_snippet(ReviewTaskViewSet)
 
 
+@hooks.register("register_page_header_buttons")
+def cyrillic_draft_button(page, user, next_url=None, view_name=None):
+    """On a Serbian Latin page with no Cyrillic version yet: a link to draft one."""
+    if view_name != "edit" or not can_draft(page) or page.get_translation_or_none(cyrillic_locale()) is not None:
+        return []
+    return [
+        Button(
+            _("Draft in Cyrillic"),
+            reverse("kb_cyrillic_draft", args=[page.pk]),
+            icon_name="doc-full",
+            priority=60,
+        )
+    ]
+
+
 @hooks.register("register_admin_urls")
 def register_report_urls():
     return [
+        path("pages/<id:page_id>/cyrillic-draft/", cyrillic_draft, name="kb_cyrillic_draft"),
         path("reports/article-feedback/", ArticleFeedbackReport.as_view(), name="kb_article_feedback_report"),
         path(
             "reports/article-feedback/results/",
