@@ -80,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "knowledge_base.view_reviewtask",
         "knowledge_base.change_reviewtask",
         "portal_search.view_searchlog",
+        *[f"portal_search.{action}_synonymgroup" for action in ("add", "change", "delete", "view")],
         *[f"customers.{action}_aimedcontent" for action in ("add", "change", "view")],
     ],
     ADMIN: [
@@ -146,6 +147,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         ],
         "customers.change_segmentsettings",
         "portal_search.view_searchlog",
+        *[f"portal_search.{action}_synonymgroup" for action in ("add", "change", "delete", "view")],
         "community.moderate_topic",
         "community.view_moderationlogentry",
         "community.view_communityprofile",

@@ -248,7 +248,9 @@ def seed_demo(*, port: int = 8000) -> tuple[list[Site], list[User], str]:
     give_plans_their_policy()
     # Demo content is written in bulk; index all of it in one go rather than page by page.
     from portal.search import service
+    from portal.search.demo import seed_synonyms
 
+    seed_synonyms()
     service.rebuild()
     from portal.privacy.demo import translate_purposes
 

@@ -84,8 +84,18 @@ def analyse(text: str, language: str) -> list[str]:
     return [stem(word, language) for word in words(text)]
 
 
+#: Words written in parts: “Wi-Fi”, “e-mail”. Each is indexed in its parts and written together.
+COMPOUND = re.compile(r"\w+(?:[-‐‑]\w+)+", re.UNICODE)
+
+
+def compounds(text: str) -> list[str]:
+    """The compound words of a text written together and folded: “Wi-Fi” → “wifi”."""
+    return [fold("".join(words(match)))[:MAX_TERM_LENGTH] for match in COMPOUND.findall(text or "")]
+
+
 def index_text(text: str, language: str) -> str:
-    return " ".join(term for term in analyse(text, language) if term)
+    """The terms stored for a text: each word's term, then its compound words written together."""
+    return " ".join([*(term for term in analyse(text, language) if term), *compounds(text)])
 
 
 #: Words too common to narrow a search, folded. Dropped from a query unless it has nothing else.
@@ -102,15 +112,27 @@ QUERY_LANGUAGES = ("en", "sr", "sl", "")
 
 
 def query_terms(query: str) -> list[tuple[str, ...]]:
-    """A query as a list of words, each a tuple of alternative terms (any one may match, as a prefix).
+    """A query as a list of words, each a tuple of alternative terms (any one may match, as a prefix):
+    the word stemmed in each language, and the words of its synonym groups.
 
     Syntax characters, quotes and operators are ordinary separators here: a person's query is
     text, never a query language, so nothing they type can break the backend's parser."""
     terms = []
     query_words = words(query)[: MAX_QUERY_TERMS * 2]
     meaningful = [word for word in query_words if fold(word) not in STOP_WORDS]
+    from .synonyms import alternatives
+
     for word in (meaningful or query_words)[:MAX_QUERY_TERMS]:
         variants = {stem(word, language) for language in QUERY_LANGUAGES}
+        for other in alternatives(word):  # the editors' synonym groups
+            parts = words(other)
+            if len(parts) == 1:
+                variants |= {stem(other, language) for language in QUERY_LANGUAGES}
+            else:
+                # Written together, as compounds are indexed, or its most telling (longest) word.
+                variants.add(fold("".join(parts))[:MAX_TERM_LENGTH])
+                longest = max(parts, key=len)
+                variants |= {stem(longest, language) for language in QUERY_LANGUAGES}
         variants.discard("")
         if variants:
             terms.append(tuple(sorted(variants, key=lambda v: (len(v), v))))

@@ -113,3 +113,35 @@ class SuggestionOpened(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SynonymGroup(models.Model):
+    """Words that mean the same thing to a searcher, in any of the portal's languages.
+
+    A query word that is one of them also finds the others: “wifi” finds “Wi-Fi” and “bežična
+    mreža”, “lozinka” finds “šifra”, “geslo” and “password”. Editors keep the groups in the admin.
+    """
+
+    terms = models.TextField(
+        _("words"),
+        help_text=_("Comma-separated: wifi, wi-fi, wireless, bežična mreža, brezžično. Any language or script."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonym groups")
+        ordering = ["terms"]
+
+    def __str__(self) -> str:
+        return self.terms[:80]
+
+    def term_list(self) -> list[str]:
+        return [term.strip() for term in self.terms.split(",") if term.strip()]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        self.terms = ", ".join(dict.fromkeys(" ".join(term.split()) for term in self.term_list()))
+        if len(self.term_list()) < 2:
+            raise ValidationError({"terms": _("A group needs at least two words.")})

@@ -13,9 +13,11 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 from community.models import Category, Topic
 from community.signals import similar_content_finders, topics_changed
 from portal.accounts.models import Organisation
+from portal.cache_versions import SEARCH, bump
 from tickets.models import Message, Ticket
 
 from .documents import page_source, request_source, topic_source
+from .models import SynonymGroup
 
 
 def schedule(sources=(), subtrees=()) -> None:
@@ -153,3 +155,10 @@ def _similar_for_new_topic(title: str, user, site_id: int | None = None):
 
 
 similar_content_finders.append(_similar_for_new_topic)
+
+
+@receiver([post_save, post_delete], sender=SynonymGroup)
+def _synonyms_changed(sender, **kwargs):
+    """Searches read the groups again (the database backend applies them to each query; an
+    Elasticsearch index takes them when it is next rebuilt: `manage.py search_index rebuild`)."""
+    transaction.on_commit(lambda: bump(SEARCH))

@@ -56,9 +56,25 @@ serbian_folded = analyzer(
 )
 
 
+#: The editors' synonym groups (portal.search.synonyms), applied to queries only: a synonym graph
+#: at search time keeps the index the same when a group changes. Filled in when an index is created.
+SYNONYMS_FILTER = "portal_synonyms"
+folding_with_synonyms = analyzer(
+    "portal_folding_synonyms",
+    tokenizer="standard",
+    filter=[
+        "lowercase",
+        "serbian_normalization",
+        "asciifolding",
+        token_filter(SYNONYMS_FILTER, type="synonym_graph", synonyms=[], lenient=True),
+    ],
+)
+
+
 def _text(**extra) -> Text:
     return Text(
         analyzer=folding,
+        search_analyzer=folding_with_synonyms,
         fields={"en": Text(analyzer="english"), "sr": Text(analyzer=serbian_folded), **extra},
     )
 
@@ -88,10 +104,14 @@ def index_body() -> dict:
     """What a new index is created with: the analyzers, the shard settings and the mappings."""
     from elasticsearch_dsl import Index
 
+    from .. import synonyms
+
     index = Index("portal-search")
     index.settings(**index_settings())
     index.document(SearchDocumentIndex)
-    return index.to_dict()
+    body = index.to_dict()
+    body["settings"]["analysis"]["filter"][SYNONYMS_FILTER]["synonyms"] = synonyms.elasticsearch_rules()
+    return body
 
 
 FIELDS = ["title^3", "title.en^3", "title.sr^3", "body", "body.en", "body.sr"]

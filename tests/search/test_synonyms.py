@@ -1,0 +1,80 @@
+"""Synonyms editors keep, and words written in parts: “wifi” finds Wi-Fi, “lozinka” finds “šifra”."""
+
+import pytest
+
+from portal.search import analysis, synonyms
+from portal.search.backends.elastic import SYNONYMS_FILTER, index_body
+from portal.search.demo import GROUPS, seed_synonyms
+from portal.search.models import SynonymGroup
+
+from .conftest import add_article, ask, indexed, translate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def articles(kb):
+    wifi = add_article(kb.section, "Change the Wi-Fi name")
+    serbian = translate(kb.third, "sr-latn", "Promena šifre rutera", "Nova šifra za administratorsku stranicu.")
+    slovenian = translate(kb.second, "sl", "Nastavitev omrežja", "Brezžično omrežje doma.")
+    return {"wifi": wifi, "serbian": serbian, "slovenian": slovenian}
+
+
+def key(page) -> str:
+    return f"page:{page.pk}"
+
+
+def test_a_word_written_in_parts_is_found_written_together(backend, articles):
+    indexed(backend)
+    assert key(articles["wifi"]) in ask(backend, "wifi")
+    assert key(articles["wifi"]) in ask(backend, "wi-fi")
+    assert analysis.compounds("Wi-Fi and e-mail") == ["wifi", "email"]
+
+
+def test_each_demo_synonym_group_finds_its_words_in_any_language_and_script(backend, articles):
+    indexed(backend)
+    assert key(articles["serbian"]) not in ask(backend, "geslo")  # without the groups
+    seed_synonyms()
+    assert key(articles["serbian"]) in ask(backend, "lozinka")  # the article says "šifra"
+    assert key(articles["serbian"]) in ask(backend, "лозинка")  # Cyrillic query
+    assert key(articles["serbian"]) in ask(backend, "geslo")  # Slovenian word
+    assert key(articles["slovenian"]) in ask(backend, "wireless")  # says "Brezžično omrežje"
+    assert key(articles["wifi"]) in ask(backend, "wlan")
+
+
+def test_every_seeded_group_expands_every_one_of_its_words():
+    for terms, _note in GROUPS:
+        for term in (t.strip() for t in terms.split(",")):
+            assert term  # no empty words in the seed
+    seed_synonyms()
+    for group in synonyms.groups():
+        for word in group:
+            if len(analysis.words(word)) == 1:
+                others = set(synonyms.alternatives(word))
+                assert others == {t for t in group if synonyms.key_of(t) != synonyms.key_of(word)}, word
+
+
+def test_a_group_edited_in_the_admin_applies_to_the_next_search(
+    client, backend, articles, kb, django_capture_on_commit_callbacks
+):
+    indexed(backend)
+    assert key(articles["wifi"]) not in ask(backend, "hotspot")
+    client.force_login(kb.owner)  # an editor
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/snippets/portal_search/synonymgroup/add/", {"terms": "hotspot, wifi"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert key(articles["wifi"]) in ask(backend, "hotspot")
+    response = client.post("/admin/snippets/portal_search/synonymgroup/add/", {"terms": "alone", "note": ""})
+    assert response.status_code == 200 and "at least two words" in response.content.decode()
+    assert SynonymGroup.objects.count() == 1
+
+
+def test_elasticsearch_applies_the_groups_at_query_time():
+    seed_synonyms()
+    body = index_body()
+    rules = body["settings"]["analysis"]["filter"][SYNONYMS_FILTER]
+    assert rules["type"] == "synonym_graph"
+    assert "password, lozinka, sifra, geslo, passcode" in rules["synonyms"]
+    assert "wifi, wi fi, wireless, wlan, bezicna mreza, brezzicno omrezje" in rules["synonyms"]
+    title = body["mappings"]["properties"]["title"]
+    assert title["search_analyzer"] == "portal_folding_synonyms" and title["analyzer"] == "portal_folding"
