@@ -94,7 +94,10 @@ def search_titles(judged: Judged, *, backend=None, site_id: int | None = None) -
     search = backend.search if backend is not None else (lambda q: service.search(q)[0])
     results = search(query)
     if not results.total:
-        results = search(replace(query, language=""))  # as the page widens to every language
+        query = replace(query, language="")  # as the page widens to every language
+        results = search(query)
+    if not results.total and (spelled := service.spelling(query)):
+        results = search(replace(query, text=spelled))  # as the page shows a close spelling's results
     return [hit.title for hit in results.hits]
 
 

@@ -90,6 +90,13 @@ def search(request):
             if hit.kind == Kind.REQUEST:
                 hit.status_label = _customer_status(hit.extra.get("status", ""))
         did_you_mean = service.spelling(query) if not results.total else ""
+        typed_total, corrected_from = results.total, ""  # the log keeps what the typed words found
+        if did_you_mean and request.GET.get("exact") != "1":
+            # Nothing matched and a close spelling does: show its results, with a way back.
+            corrected, backend = service.search(replace(query, text=did_you_mean))
+            if corrected.total:
+                results, corrected_from, query = corrected, query_text, replace(query, text=did_you_mean)
+                did_you_mean = ""
         # One search, however often it is narrowed or paged: facet and page links carry its log.
         log = _known_log(request.GET.get("log", ""))
         if log is None:
@@ -97,7 +104,7 @@ def search(request):
                 query=query_text,
                 normalised=analysis.normalise_query(query_text),
                 language=_reader_language(),
-                results=results.total,
+                results=typed_total,
             ).pk
         signed_log = _click_signer.sign(str(log))
         data = {**data, "log": signed_log}
@@ -108,6 +115,9 @@ def search(request):
             first_position=(results.page - 1) * results.per_page + 1,
             did_you_mean=did_you_mean,
             did_you_mean_query=urlencode({"q": did_you_mean}),
+            corrected_from=corrected_from,
+            corrected_to=query.text,
+            exact_query=urlencode({"q": corrected_from, "exact": "1"}),
             backend=backend,
             widened=widened,
             facet_links=_facet_links(results, query_text, data, language_choice),

@@ -93,12 +93,17 @@ def test_an_unknown_facet_value_is_a_400_that_says_why(client, content, database
     assert "Set up the router" in response.content.decode()  # still searched, without that filter
 
 
-def test_no_results_offers_popular_articles_community_support_and_a_spelling(client, content, database):
+def test_a_misspelling_shows_the_close_spellings_results_with_a_way_back(client, content, database):
     indexed(database)
     html = client.get(SEARCH, {"q": "firmwre"}).content.decode()
-    assert "Nothing matched" in html and "Ask the community" in html and "Contact support" in html
-    assert "Popular articles" in html
-    assert 'class="did-you-mean">firmware<' in html
+    assert "Showing results for “firmware”" in html and "Update the firmware" in html
+    assert "?q=firmwre&amp;exact=1" in html
+    exact = client.get(SEARCH, {"q": "firmwre", "exact": "1"}).content.decode()  # what was typed, as typed
+    assert "Nothing matched" in exact and "Ask the community" in exact and "Contact support" in exact
+    assert "Popular articles" in exact
+    assert 'class="did-you-mean">firmware<' in exact
+    exact_hit = client.get(SEARCH, {"q": "firmware"}).content.decode()
+    assert "Showing results for" not in exact_hit and "did-you-mean" not in exact_hit  # never on exact hits
 
 
 def test_search_page_queries_are_pinned(client, content, database):
