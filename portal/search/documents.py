@@ -126,7 +126,8 @@ def page_documents(page, products: _ProductLookup | None = None) -> list[SearchD
                 body=body,
                 url=path,
                 tokens=[access.audience_token(page.audience)],
-                extra={"summary": page.summary},
+                # One article in every language and script: results show it once (service.collapse).
+                extra={"summary": page.summary, "group": str(page.translation_key)},
                 **common,
             )
         ]

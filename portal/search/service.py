@@ -50,8 +50,27 @@ def _answer(method: str, *args):
 
 
 def search(query: Query) -> tuple[Results, str]:
-    """Results and the name of the backend that found them."""
-    return _answer("search", query)
+    """Results and the name of the backend that found them, each article once (see `collapse`)."""
+    results, backend = _answer("search", query)
+    results.hits = collapse(results.hits)
+    return results, backend
+
+
+def collapse(hits: list[Hit]) -> list[Hit]:
+    """One result per article: its translations and script copies on the same page of results are
+    folded into the best-ranked one, which links to them (`hit.other_languages`)."""
+    kept: dict[str, Hit] = {}
+    out = []
+    for hit in hits:
+        group = (hit.extra or {}).get("group")
+        first = kept.get(group) if group else None
+        if first is None:
+            if group:
+                kept[group] = hit
+            out.append(hit)
+        else:
+            first.other_languages.append(hit)
+    return out
 
 
 def suggest(query: Query, limit: int = 6) -> list[Hit]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.search import analysis, synonyms
+from portal.search import analysis, service, synonyms
 from portal.search.backends.elastic import SYNONYMS_FILTER, index_body
 from portal.search.demo import GROUPS, seed_synonyms
 from portal.search.models import SynonymGroup
@@ -78,3 +78,21 @@ def test_elasticsearch_applies_the_groups_at_query_time():
     assert "wifi, wi fi, wireless, wlan, bezicna mreza, brezzicno omrezje" in rules["synonyms"]
     title = body["mappings"]["properties"]["title"]
     assert title["search_analyzer"] == "portal_folding_synonyms" and title["analyzer"] == "portal_folding"
+
+
+def test_an_article_in_three_scripts_is_one_result_linking_the_others(client, kb, settings):
+    latin = translate(kb.second, "sr-latn", "Promena šifre za Wi-Fi", "Nova šifra.")
+    cyrillic = translate(kb.second, "sr", "Промена шифре за Wi-Fi", "Нова шифра.")
+    settings.ELASTICSEARCH_URL = ""
+    indexed(service.database)
+    from portal.search.backends.base import Query
+    from portal.search.service import search
+
+    results, _backend = search(Query(text="wi-fi", tokens=("audience:everyone",), per_page=50))
+    keys = [hit.key for hit in results.hits]
+    group = {key(kb.second), key(latin), key(cyrillic)}
+    assert len(group & set(keys)) == 1  # one of the three, once
+    shown = next(hit for hit in results.hits if hit.key in group)
+    assert {other.key for other in shown.other_languages} == group - {shown.key}
+    html = client.get("/search/", {"q": "wi-fi", "language": "any"}).content.decode()
+    assert "Also in:" in html and 'lang="sr"' in html

@@ -28,6 +28,7 @@ class Hit:
     product_name: str = ""
     extra: dict = field(default_factory=dict)
     score: float = 0.0
+    other_languages: list["Hit"] = field(default_factory=list)  # the same article in other languages
 
 
 @dataclass
