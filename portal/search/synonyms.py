@@ -31,16 +31,26 @@ def groups() -> list[tuple[str, ...]]:
     return found
 
 
+def forms(term: str) -> set[str]:
+    """A one-word term as written and stemmed in each language ("lozinke" and "lozinka" share "lozink")."""
+    found = {key_of(term)}
+    if len(analysis.words(term)) == 1:
+        found |= {analysis.stem(term, language) for language in analysis.QUERY_LANGUAGES}
+    found.discard("")
+    return found
+
+
 def alternatives(word: str) -> list[str]:
-    """The other words of every group this query word belongs to (none when it is in no group)."""
-    folded = key_of(word)
-    if not folded:
+    """The other words of every group this query word belongs to, in any of its forms ("lozinke",
+    "usmerjevalnika", "routers"); none when it is in no group."""
+    wanted = forms(word)
+    if not wanted:
         return []
     found: list[str] = []
     for group in groups():
-        keys = [key_of(term) for term in group]
-        if folded in keys:
-            found += [term for term, key in zip(group, keys, strict=True) if key != folded]
+        matched = [term for term in group if forms(term) & wanted]
+        if matched:
+            found += [term for term in group if term not in matched]
     return found
 
 
