@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.models import Page
@@ -18,7 +18,7 @@ from wagtail.models import Page
 from knowledge_base.models import ArticlePage, FAQPage, KnowledgeBasePage
 from portal.markdown import markdown_to_text
 
-from . import access
+from . import access, ranking
 
 
 class Kind:
@@ -118,6 +118,8 @@ def page_documents(page, products: _ProductLookup | None = None) -> list[SearchD
         # Summaries often repeat the opening paragraph; a snippet should not say it twice.
         body = text if text.startswith(page.summary) else f"{page.summary} {text}"
         body = " ".join([body, *(tag.name for tag in page.tags.all())])
+        votes = page.feedback.aggregate(votes=Count("pk"), helpful=Count("pk", filter=Q(helpful=True)))
+        boost = ranking.article_boost(promoted=page.promoted, helpful_votes=votes["helpful"], votes=votes["votes"])
         return [
             SearchDocument(
                 key=page_source(page.pk),
@@ -128,6 +130,7 @@ def page_documents(page, products: _ProductLookup | None = None) -> list[SearchD
                 tokens=[access.audience_token(page.audience)],
                 # One article in every language and script: results show it once (service.collapse).
                 extra={"summary": page.summary, "group": str(page.translation_key)},
+                boost=boost,
                 **common,
             )
         ]
@@ -288,7 +291,7 @@ def topic_document(topic) -> SearchDocument:
         product=product.slug if product else "",
         product_name=product.name if product else "",
         site_id=category.site_id,  # None: every brand's community shares the category
-        boost=1.2 if topic.accepted_post_id else 1.0,
+        boost=ranking.topic_boost(solved=topic.accepted_post_id is not None, last_activity_at=topic.last_activity_at),
         updated_at=topic.last_activity_at,
         extra={"solved": topic.accepted_post_id is not None, "replies": topic.reply_count, "category": category.name},
     )

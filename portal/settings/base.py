@@ -263,6 +263,8 @@ else:
 # How long HTTP caches in front (Varnish, a CDN) may keep an anonymous page; Wagtail purges its
 # pages from them on publish (WAGTAILFRONTENDCACHE, see README "Caching").
 PORTAL_SHARED_CACHE_SECONDS = int(os.environ.get("PORTAL_SHARED_CACHE_SECONDS", "300"))
+# Search ranking weights besides the words (portal/search/ranking.py: promoted, helpful, solved, staleness).
+PORTAL_SEARCH_BOOSTS: dict = {}
 # PORTAL_FRONTEND_CACHE_URL: the address Varnish (or any cache that takes PURGE requests) listens
 # on; Wagtail sends it a PURGE for each page published, unpublished, moved or restricted.
 if os.environ.get("PORTAL_FRONTEND_CACHE_URL"):
