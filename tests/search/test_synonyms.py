@@ -113,3 +113,15 @@ def test_word_forms_find_their_base_forms(backend, articles):
     indexed(backend)
     assert key(articles["serbian"]) in ask(backend, "lozinke")  # "šifre" in the article
     assert key(articles["serbian"]) in ask(backend, "usmerjevalnika")  # "rutera" in the title
+
+
+def test_elasticsearch_tolerates_a_typo_below_exact_words():
+    from portal.search.backends import elastic
+    from portal.search.backends.base import Query
+
+    body = elastic.build_search(Query(text="firmwre", tokens=("audience:everyone",))).to_dict()
+    should = body["query"]["function_score"]["query"]["bool"]["should"]
+    fuzzy = [clause["multi_match"] for clause in should if clause["multi_match"].get("fuzziness")]
+    assert fuzzy and fuzzy[0]["fuzziness"] == "AUTO" and fuzzy[0]["prefix_length"] == 1
+    exact = next(clause["multi_match"] for clause in should if clause["multi_match"].get("type") == "most_fields")
+    assert fuzzy[0]["boost"] < exact.get("boost", 1)

@@ -136,12 +136,18 @@ def build_search(query: Query, *, match_all: bool = True) -> Search:
     """The search request: match, permissions, facets (each counted without its own filter), highlight."""
     selected = {"kind": query.kind, "product": query.product, "language": query.language}
     match = Q("multi_match", query=query.text, fields=FIELDS, type="most_fields", operator="and" if match_all else "or")
+    # A word one or two letters off still matches, below exact matches: the first letter must be right
+    # and exact words keep their own clause, so a typo never outranks what was typed correctly.
+    fuzzy = Q(
+        "multi_match", query=query.text, fields=["title", "body"], fuzziness="AUTO", prefix_length=1,
+        operator="and" if match_all else "or", boost=0.3,
+    )  # fmt: skip
     # Prefix matching on the last word, as a person still typing it expects.
     prefix = Q("multi_match", query=query.text, fields=["title.suggest", "body"], type="phrase_prefix", boost=0.5)
     search = Search().query(
         Q(
             "function_score",
-            query=Q("bool", should=[match, prefix], minimum_should_match=1, filter=_base_filters(query)),
+            query=Q("bool", should=[match, fuzzy, prefix], minimum_should_match=1, filter=_base_filters(query)),
             field_value_factor={"field": "boost", "missing": 1.0},
             boost_mode="multiply",
         )
