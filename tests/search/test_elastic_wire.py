@@ -74,7 +74,10 @@ def cluster():
     server.shutdown()
 
 
-def test_a_rebuild_creates_the_index_with_its_analyzers_fills_it_and_switches_the_alias(cluster):
+def test_a_rebuild_creates_the_index_with_its_analyzers_fills_it_and_switches_the_alias(cluster, db):
+    from portal.search.models import SynonymGroup
+
+    SynonymGroup.objects.create(terms="lozinka, šifra, password")
     backend = elastic.ElasticsearchBackend(cluster)
     document = SearchDocument(
         key="page:1:en", source="page:1", kind="article", title="Šifra za Wi-Fi", body="Kako promeniti šifru",
@@ -95,6 +98,8 @@ def test_a_rebuild_creates_the_index_with_its_analyzers_fills_it_and_switches_th
     analyzers = body["settings"]["analysis"]["analyzer"]
     assert analyzers["portal_folding"]["filter"] == ["lowercase", "serbian_normalization", "asciifolding"]
     assert "portal_serbian_stemmer" in body["settings"]["analysis"]["filter"]
+    synonyms = body["settings"]["analysis"]["filter"]["portal_synonyms"]  # the editors' groups, at query time
+    assert synonyms["type"] == "synonym_graph" and synonyms["synonyms"] == ["lozinka, sifra, password"]
     title = body["mappings"]["properties"]["title"]
     assert (title["analyzer"], sorted(title["fields"])) == ("portal_folding", ["en", "sr", "suggest"])
     assert body["mappings"]["properties"]["extra"] == {"enabled": False, "type": "object"}
