@@ -46,3 +46,29 @@ def test_no_english_is_left_in_an_e_mail(db, template, language):
         english = sentences(render(template, context, "en"))
         translated = sentences(render(template, context, language))
         assert not english & translated, (template, context, english & translated)
+
+
+BLOCKS = sorted(str(p.relative_to(TEMPLATES)) for p in (TEMPLATES / "knowledge_base" / "blocks").glob("*.html"))
+BLOCK_VALUES = [
+    {"kind": kind, "text": "", "steps": [], "code": "", "language": ""} for kind in ("tip", "note", "warning")
+]
+WORDS = re.compile(r'>([^<>]*[A-Za-z][^<>]*)<|(?:aria-label|title|alt)="([^"]*[A-Za-z][^"]*)"')
+
+
+def shown_words(html: str) -> set[str]:
+    """The text and the labelling attributes of a piece of HTML."""
+    return {(text or attribute).strip() for text, attribute in WORDS.findall(html)} - {""}
+
+
+@pytest.mark.parametrize("language", ["sr-latn", "sr", "sl"])
+def test_the_words_an_article_block_shows_readers_are_translated(language):
+    """Callout labels and every other word a block's template adds to an article, in each language."""
+    assert "knowledge_base/blocks/callout.html" in BLOCKS
+    checked = 0
+    for template in BLOCKS:
+        for value in BLOCK_VALUES:
+            english = shown_words(render(template, {"value": value}, "en"))
+            checked += len(english)
+            leftover = english & shown_words(render(template, {"value": value}, language))
+            assert not leftover, (template, language, leftover)
+    assert checked >= 6  # Tip, Note, Warning as text and as labels at least
