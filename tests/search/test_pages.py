@@ -13,6 +13,7 @@ from wagtail.models import PageViewRestriction
 from portal.search import service
 from portal.search.backends import elastic
 from portal.search.backends.base import Query
+from portal.search.demo import seed_synonyms
 from portal.search.models import SearchEntry, SearchLog
 from tests.factories import UserFactory
 
@@ -156,6 +157,11 @@ def test_suggest_answers_json_the_reader_may_open(client, content, database):
     assert client.get(reverse("search:suggest"), {"q": "c"}).json()["results"] == []
     assert client.get(reverse("search:suggest"), {"q": "chan", "kind": "rocket"}).status_code == 400
     assert client.get(reverse("search:suggest"), {"q": "\x00(*"}).status_code == 200
+    # While filing: what people type, not what the title says ("Wi-Fi", "password").
+    seed_synonyms()
+    for typed in ("wifi password", "wifi lozinka", "wireless pass"):
+        titles = [hit["title"] for hit in client.get(reverse("search:suggest"), {"q": typed}).json()["results"]]
+        assert "Change the Wi-Fi password" in titles, typed
 
 
 def test_publishing_unpublishing_and_restricting_update_the_index(
