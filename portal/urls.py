@@ -16,6 +16,7 @@ from themes import views as theme_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("brand.css", theme_views.brand_css, name="brand_css"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -1,13 +1,16 @@
-"""Project-wide views: health check and the language switch."""
+"""Project-wide views: health and readiness checks, and the language switch."""
+
+import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.i18n import set_language as django_set_language
 from wagtail.models import Locale, Page
 
@@ -100,3 +103,62 @@ def _translated_page_url(request, page_id: str, language: str) -> str | None:
         return None
     with translation.override(language):
         return translation_page.get_url()
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Readiness for a load balancer and operators: every service the portal leans on, as JSON.
+
+    503 when the database or the cache does not answer (the portal cannot serve); a waiting task
+    queue or an unreachable Elasticsearch is reported but still ready, since search falls back to
+    the database and tasks wait for a worker. No figure here names a person.
+    """
+    checks, ready = {}, True
+    started = time.monotonic()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = {"status": "ok", "ms": round((time.monotonic() - started) * 1000, 1)}
+    except Exception as exc:  # any database failure means not ready
+        checks["database"], ready = {"status": "unavailable", "error": type(exc).__name__}, False
+    try:
+        cache.set("portal:readyz", "1", 10)
+        ok = cache.get("portal:readyz") == "1"
+        checks["cache"] = {"status": "ok" if ok else "unavailable", "backend": settings.CACHES["default"]["BACKEND"]}
+        ready = ready and ok
+    except Exception as exc:  # a cache server that does not answer
+        checks["cache"], ready = {"status": "unavailable", "error": type(exc).__name__}, False
+    checks["tasks"] = _task_queue()
+    checks["search"] = _search_backend()
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+def _task_queue() -> dict:
+    backend = settings.TASKS["default"]["BACKEND"]
+    if "django_tasks_db" not in backend:
+        return {"status": "ok", "backend": backend}
+    try:
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+        oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+        age = (timezone.now() - oldest).total_seconds() if oldest else 0
+        return {"status": "ok", "backend": backend, "waiting": waiting.count(), "oldest_waiting_seconds": round(age)}
+    except Exception as exc:  # the queue's table cannot be read
+        return {"status": "unavailable", "backend": backend, "error": type(exc).__name__}
+
+
+def _search_backend() -> dict:
+    from portal.search import service
+
+    cluster = service.elasticsearch()
+    if cluster is None:
+        return {"status": "ok", "backend": "database"}
+    try:
+        up = bool(cluster.client.ping())
+    except Exception:  # a cluster that does not answer: searches are answered from the database
+        up = False
+    return {"status": "ok" if up else "degraded", "backend": "elasticsearch", "fallback": "database"}
