@@ -30,6 +30,10 @@ run: $(VENV)/.runtime
 	export PORTAL_BASE_URL=$${PORTAL_BASE_URL:-http://127.0.0.1:$(PORT)}; \
 	$(MANAGE) seed_demo --port $(PORT) && $(MANAGE) runserver $(HOST):$(PORT)
 
+## scheduler: run every periodic command on its schedule (one per installation; a second one stops)
+scheduler: $(VENV)/.runtime
+	$(MANAGE) run_scheduler
+
 ## worker: process background tasks from the database queue (PORTAL_TASK_BACKEND=database)
 worker: $(VENV)/.runtime
 	$(MANAGE) db_worker
