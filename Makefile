@@ -9,7 +9,7 @@ PORT ?= 8000
 # PostgreSQL for tests when DATABASE_URL is set or the local server answers; SQLite otherwise.
 LOCAL_PG := postgres://postgres@127.0.0.1:5432/portal_test
 
-.PHONY: run test lint check messages compilemessages bench bench-peers bench-insights bench-segments bench-search worker clean system-deps
+.PHONY: run test lint check messages compilemessages bench bench-peers bench-insights bench-segments bench-search worker scheduler clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
