@@ -38,11 +38,12 @@ scheduler: $(VENV)/.runtime
 worker: $(VENV)/.runtime
 	$(MANAGE) db_worker
 
-## system-deps: Debian packages the checks need (Chromium for browser tests, gettext)
+## system-deps: Debian packages the checks need (Chromium for browser tests, gettext, pg_dump for backups)
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v pg_dump >/dev/null || missing="$$missing postgresql-client"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
