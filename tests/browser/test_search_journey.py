@@ -75,7 +75,9 @@ def test_type_ahead_facets_and_click_through_reach_the_editor(browser, live_site
     page.goto(base + "/")
     page.get_by_label("Search help, community and support").fill("chanels")
     page.get_by_role("button", name="Search").click()
-    page.get_by_role("link", name="channels", exact=True).click()  # "Did you mean"
+    # A misspelling shows the close spelling's results, with the way back to what was typed.
+    assert "Showing results for “channels”" in page.locator("main").inner_text()
+    assert page.get_by_role("link", name="Search for “chanels” instead").is_visible()
     page.locator(".result__title", has_text="Wireless channels explained").click()
     page.wait_for_url(re.compile(r"/wireless-channels-explained/$"))
     no_script.close()
