@@ -91,7 +91,7 @@ def send_digests(*, frequency: str, now=None) -> int:
     preferences = NotificationPreference.objects.filter(email_frequency=frequency, user__is_active=True).exclude(
         last_digest_at__gt=now - period + timedelta(minutes=30)  # already had this period's digest
     )
-    for preference in preferences.select_related("user"):
+    for preference in preferences.select_related("user", "user__site"):
         user = preference.user
         with transaction.atomic():
             pending = list(

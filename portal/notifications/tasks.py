@@ -13,7 +13,9 @@ from .models import Notification
 @task()
 def send_notification_email(*, notification_id: int) -> None:
     """E-mail one notification in the recipient's language; sends at most once."""
-    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    notification = (
+        Notification.objects.select_related("recipient", "recipient__site").filter(pk=notification_id).first()
+    )
     if notification is None or notification.emailed_at is not None:
         return
     recipient = notification.recipient

@@ -118,8 +118,11 @@ def page_documents(page, products: _ProductLookup | None = None) -> list[SearchD
         # Summaries often repeat the opening paragraph; a snippet should not say it twice.
         body = text if text.startswith(page.summary) else f"{page.summary} {text}"
         body = " ".join([body, *(tag.name for tag in page.tags.all())])
-        votes = page.feedback.aggregate(votes=Count("pk"), helpful=Count("pk", filter=Q(helpful=True)))
-        boost = ranking.article_boost(promoted=page.promoted, helpful_votes=votes["helpful"], votes=votes["votes"])
+        if not hasattr(page, "feedback_votes"):  # a page not loaded by _load_pages
+            page = ArticlePage.objects.annotate(**_VOTES).get(pk=page.pk)
+        boost = ranking.article_boost(
+            promoted=page.promoted, helpful_votes=page.feedback_helpful, votes=page.feedback_votes
+        )
         return [
             SearchDocument(
                 key=page_source(page.pk),
@@ -161,6 +164,10 @@ def page_documents(page, products: _ProductLookup | None = None) -> list[SearchD
     return []
 
 
+_VOTES = {"feedback_votes": Count("feedback", distinct=True),
+          "feedback_helpful": Count("feedback", filter=Q(feedback__helpful=True), distinct=True)}  # fmt: skip
+
+
 def _help_pages():
     return Page.objects.live().public().type(ArticlePage, FAQPage)
 
@@ -168,7 +175,12 @@ def _help_pages():
 def _load_pages(ids):
     """Live, public articles and FAQ pages among these ids, ready to index (a few queries)."""
     visible = _help_pages().filter(pk__in=ids).values("pk")
-    articles = ArticlePage.objects.filter(pk__in=visible).select_related("locale").prefetch_related("tags")
+    articles = (
+        ArticlePage.objects.filter(pk__in=visible)
+        .select_related("locale")
+        .prefetch_related("tags")
+        .annotate(**_VOTES)  # the ranking's helpful share, counted for the whole batch in one query
+    )
     faqs = FAQPage.objects.filter(pk__in=visible).select_related("locale")
     return [*articles, *faqs]
 

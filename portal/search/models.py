@@ -139,9 +139,19 @@ class SynonymGroup(models.Model):
     def term_list(self) -> list[str]:
         return [term.strip() for term in self.terms.split(",") if term.strip()]
 
+    MAX_WORDS = 30
+    MAX_WORD_LENGTH = 60
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
+        # One line of words: line breaks and repeated spaces folded, duplicates dropped.
         self.terms = ", ".join(dict.fromkeys(" ".join(term.split()) for term in self.term_list()))
-        if len(self.term_list()) < 2:
+        terms = self.term_list()
+        if len(terms) < 2:
             raise ValidationError({"terms": _("A group needs at least two words.")})
+        if len(terms) > self.MAX_WORDS or any(len(term) > self.MAX_WORD_LENGTH for term in terms):
+            raise ValidationError(
+                {"terms": _("At most %(words)s words of %(length)s letters each.")
+                 % {"words": self.MAX_WORDS, "length": self.MAX_WORD_LENGTH}}
+            )  # fmt: skip

@@ -125,3 +125,26 @@ def test_elasticsearch_tolerates_a_typo_below_exact_words():
     assert fuzzy and fuzzy[0]["fuzziness"] == "AUTO" and fuzzy[0]["prefix_length"] == 1
     exact = next(clause["multi_match"] for clause in should if clause["multi_match"].get("type") == "most_fields")
     assert fuzzy[0]["boost"] < exact.get("boost", 1)
+
+
+@pytest.mark.parametrize(
+    ("terms", "message"),
+    [
+        ("wifi\x00, wlan", "Null characters are not allowed"),
+        ("x" * 100_000 + ", wlan", "At most 30 words"),
+        (", ".join(f"w{n}" for n in range(31)), "At most 30 words"),
+        ("alone", "at least two words"),
+    ],
+)
+def test_odd_synonym_groups_are_refused_in_the_page(client, kb, terms, message):
+    client.force_login(kb.owner)
+    response = client.post("/admin/snippets/portal_search/synonymgroup/add/", {"terms": terms})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not SynonymGroup.objects.exists()
+
+
+def test_line_breaks_and_odd_digits_in_a_group_are_folded_into_one_line(client, kb):
+    client.force_login(kb.owner)
+    response = client.post("/admin/snippets/portal_search/synonymgroup/add/", {"terms": "wifi,\r\nwi-fi ²,\n  wlan"})
+    assert response.status_code == 302
+    assert SynonymGroup.objects.get().terms == "wifi, wi-fi ², wlan"
