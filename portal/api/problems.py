@@ -4,7 +4,7 @@ detail, and for invalid input the fields that were wrong and why."""
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -58,3 +58,14 @@ def handler(exc, context):
         if header in response:
             answer[header] = response[header]
     return answer
+
+
+def not_found(request, unmatched=""):
+    """Any /api/ address no route matches: a problem, not the site's HTML 404 page."""
+    body = {
+        "type": TYPE_BASE + "not-found",
+        "title": _title(404),
+        "status": 404,
+        "detail": "No such address in the API.",
+    }
+    return JsonResponse(body, status=404, content_type=PROBLEM)

@@ -1,10 +1,10 @@
 """/api/: the versioned API, its OpenAPI schema and its documentation (served from our own static files)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import records, resources, webhook_views
+from . import problems, records, resources, webhook_views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -31,4 +31,6 @@ urlpatterns = [
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Whatever else is asked under /api/ is answered as a problem, never with the site's HTML page.
+    re_path(r"^(?P<unmatched>.*)$", problems.not_found),
 ]

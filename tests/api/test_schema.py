@@ -80,3 +80,14 @@ def test_every_operation_answers_within_its_schema(api_schema):
         except (Exception, BaseExceptionGroup) as error:  # collected: one run names every broken operation
             failures.append(f"{operation.method.upper()} {operation.path}: {str(error)[:600]}")
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/api/v1/community/categories/membership.Plan/", "/api/v1/nothing-here/", "/api/v2/", "/api/v1/requests/abc/"],
+)
+def test_an_address_no_route_matches_is_a_problem_not_the_html_page(client, address):
+    answer = client.get(address)
+    assert answer.status_code == 404
+    assert answer["Content-Type"] == "application/problem+json"
+    assert answer.json()["status"] == 404
