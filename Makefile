@@ -34,9 +34,9 @@ run: $(VENV)/.runtime
 scheduler: $(VENV)/.runtime
 	$(MANAGE) run_scheduler
 
-## worker: process background tasks from the database queue (PORTAL_TASK_BACKEND=database)
+## worker: process background tasks: RQ in Redis (PORTAL_TASK_BACKEND=rq) or the database queue
 worker: $(VENV)/.runtime
-	$(MANAGE) db_worker
+	@if [ "$$PORTAL_TASK_BACKEND" = rq ]; then $(MANAGE) rqworker default --with-scheduler; else $(MANAGE) db_worker; fi
 
 ## system-deps: Debian packages the checks need (Chromium for browser tests, gettext, pg_dump for backups)
 system-deps:

@@ -137,6 +137,13 @@ def readyz(request):
 
 def _task_queue() -> dict:
     backend = settings.TASKS["default"]["BACKEND"]
+    if "django_tasks_rq" in backend:
+        try:
+            from portal import queue
+
+            return {"status": "ok", "backend": backend, **queue.waiting()}
+        except Exception as exc:  # Redis does not answer: tasks cannot be queued now
+            return {"status": "unavailable", "backend": backend, "error": type(exc).__name__}
     if "django_tasks_db" not in backend:
         return {"status": "ok", "backend": backend}
     try:

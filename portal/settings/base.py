@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from portal.csp_policy import SITE as CSP_SITE
 
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -291,17 +294,25 @@ FRAGMENT_CACHE = {
 }
 CACHES["template_fragments"] = FRAGMENT_CACHE
 
-# Background work: immediate by default; "database" puts it on the queue for worker processes.
+# Background work: immediate by default; "database" puts it on a queue in the database for
+# `manage.py db_worker`, "rq" on RQ in Redis for `manage.py rqworker` (portal/queue.py: retried
+# with growing pauses, also when a worker dies mid-task).
 TASK_BACKEND = os.environ.get("PORTAL_TASK_BACKEND", "immediate")
-TASKS = {
-    "default": {
-        "BACKEND": (
-            "django_tasks_db.DatabaseBackend"
-            if TASK_BACKEND == "database"
-            else "django_tasks.backends.immediate.ImmediateBackend"
-        )
-    }
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"PORTAL_TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+QUEUE_URL = os.environ.get("PORTAL_QUEUE_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": QUEUE_URL, "DEFAULT_TIMEOUT": 600}}
+RQ = {"QUEUE_CLASS": "portal.queue.RetryingQueue", "JOB_CLASS": "django_tasks_rq.Job"}
+# Pauses in seconds before each retry of a failed task on RQ; their number is the number of retries.
+PORTAL_TASK_RETRY_PAUSES = tuple(
+    int(pause) for pause in os.environ.get("PORTAL_TASK_RETRY_PAUSES", "10,60,300,1800").split(",") if pause.strip()
+)
 
 # E-mail: a file folder by default so a first run sends nothing; EMAIL_URL-style settings below.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")

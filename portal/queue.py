@@ -1,0 +1,37 @@
+"""Background work on RQ (Redis) at scale: `PORTAL_TASK_BACKEND=rq`, workers run `manage.py
+rqworker --with-scheduler` (`make worker`).
+
+django-tasks stays the interface (`@task`, `.enqueue()`); django-tasks-rq puts each task on an RQ
+queue. Every job made through this queue class is retried: when its task raises, and when the
+worker running it dies in the middle (RQ gives an abandoned job its retries too), after a growing
+pause. Every task of ours is safe to run again: e-mails carry their own sent marks, webhook
+deliveries their ids, counters are flushed by difference, so a second run changes nothing twice.
+"""
+
+import django_rq
+from django.conf import settings
+from django.utils import timezone
+from django_rq.queues import DjangoRQ
+from rq import Retry
+
+
+def retry_policy() -> Retry:
+    pauses = settings.PORTAL_TASK_RETRY_PAUSES
+    return Retry(max=len(pauses), interval=list(pauses))
+
+
+class RetryingQueue(DjangoRQ):
+    """RQ's queue, with our retry policy for every job that does not bring its own."""
+
+    def create_job(self, *args, retry=None, **kwargs):
+        return super().create_job(*args, retry=retry or retry_policy(), **kwargs)
+
+
+def waiting() -> dict:
+    """How much work waits on the RQ queue, for /readyz: jobs waiting, the oldest one's age in
+    seconds, and jobs that used up their retries."""
+    queue = django_rq.get_queue("default")
+    first = queue.get_job_ids(0, 1)
+    oldest = queue.fetch_job(first[0]) if first else None
+    age = (timezone.now() - oldest.enqueued_at).total_seconds() if oldest and oldest.enqueued_at else 0
+    return {"waiting": queue.count, "oldest_waiting_seconds": round(age), "failed": queue.failed_job_registry.count}
