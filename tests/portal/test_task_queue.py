@@ -8,8 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 import django_rq
+import pytest
 import redis
 from django.conf import settings as django_settings
 from django_tasks import TaskResultStatus
