@@ -19,7 +19,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
-from portal.uploads import PrivateStorage
+from portal.uploads import private_storage
 
 from .choices import (
     Audience,
@@ -36,7 +36,6 @@ from .choices import (
 )
 
 User = settings.AUTH_USER_MODEL
-private_storage = PrivateStorage()
 
 
 def _token() -> str:

@@ -19,6 +19,18 @@ from django.conf import settings
 from django.db import connection
 
 FILES = {"media": "MEDIA_ROOT", "private": "PORTAL_PRIVATE_ROOT"}
+STORAGE_OF = {"media": "default", "private": "private"}
+
+
+def local_files() -> dict[str, str]:
+    """The file roots kept in local folders; files in a bucket (PORTAL_STORAGE=s3) are backed up by
+    the bucket's own versioning or replication, not here."""
+    local = ("FileSystemStorage", "PrivateStorage")
+    return {
+        name: setting
+        for name, setting in FILES.items()
+        if settings.STORAGES[STORAGE_OF[name]]["BACKEND"].rsplit(".", 1)[-1] in local
+    }
 
 
 class BackupError(Exception):
@@ -61,12 +73,18 @@ def backup(target: Path) -> Path:
         database = "database.sqlite3"
     else:
         raise BackupError(f"No backup for {connection.vendor} databases.")
-    for name, setting in FILES.items():
+    for name, setting in local_files().items():
         root = Path(getattr(settings, setting))
         with tarfile.open(folder / f"{name}.tar.gz", "w:gz") as archive:
             if root.exists():
                 archive.add(root, arcname=".")
-    manifest = {"created": stamp, "vendor": connection.vendor, "database": database, "files": sorted(FILES)}
+    manifest = {
+        "created": stamp,
+        "vendor": connection.vendor,
+        "database": database,
+        "files": sorted(local_files()),
+        "files_in_object_storage": sorted(set(FILES) - set(local_files())),
+    }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=1))
     return folder
 
@@ -82,8 +100,8 @@ def restore(source: Path, *, database: dict, files: dict[str, Path] | None = Non
               str(source / manifest["database"])], env)  # fmt: skip
     else:
         shutil.copyfile(source / manifest["database"], database["NAME"])
-    for name, setting in FILES.items():
-        root = Path((files or {}).get(name) or getattr(settings, setting))
+    for name in manifest["files"]:
+        root = Path((files or {}).get(name) or getattr(settings, FILES[name]))
         root.mkdir(parents=True, exist_ok=True)
         with tarfile.open(source / f"{name}.tar.gz", "r:gz") as archive:
             archive.extractall(root, filter="data")  # no paths outside the root, no devices

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django_rq.queues import DjangoRQ
 from rq import Retry
 
+from portal import observability
+
 
 def retry_policy() -> Retry:
     pauses = settings.PORTAL_TASK_RETRY_PAUSES
@@ -23,8 +25,9 @@ def retry_policy() -> Retry:
 class RetryingQueue(DjangoRQ):
     """RQ's queue, with our retry policy for every job that does not bring its own."""
 
-    def create_job(self, *args, retry=None, **kwargs):
-        return super().create_job(*args, retry=retry or retry_policy(), **kwargs)
+    def create_job(self, *args, retry=None, meta=None, **kwargs):
+        meta = {**(meta or {}), "request_id": observability.request_id()}  # taken up by the worker
+        return super().create_job(*args, retry=retry or retry_policy(), meta=meta, **kwargs)
 
 
 def waiting() -> dict:

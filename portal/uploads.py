@@ -15,7 +15,7 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -93,6 +93,12 @@ def _decodes(head: bytes) -> bool:
         # The sample may end in the middle of a character: only a bad byte before the end counts.
         return exc.start >= len(head) - 3
     return True
+
+
+def private_storage():
+    """The storage of private files: STORAGES["private"] — PrivateStorage below by default, a
+    bucket at scale. File fields name this callable, so the setting decides."""
+    return storages["private"]
 
 
 class PrivateStorage(FileSystemStorage):

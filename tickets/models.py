@@ -25,7 +25,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import Orderable
 
 from portal.text import ascii_digits
-from portal.uploads import PrivateStorage
+from portal.uploads import PrivateStorage, private_storage  # noqa: F401 (migrations name the class)
 
 from . import sla
 from .admin_forms import BusinessCalendarForm
@@ -628,9 +628,6 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: message {self.pk}"
-
-
-private_storage = PrivateStorage()  # the class lives in portal.uploads; migrations name it here
 
 
 def attachment_path(instance, filename: str) -> str:

@@ -16,7 +16,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.models import TranslatableMixin
 
-from portal.uploads import PrivateStorage
+from portal.uploads import private_storage
 
 
 class Purpose(TranslatableMixin, models.Model):
@@ -161,7 +161,7 @@ class DataExport(models.Model):
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     ready_at = models.DateTimeField(_("ready"), null=True, blank=True)
     downloaded_at = models.DateTimeField(_("downloaded"), null=True, blank=True)
-    file = models.FileField(storage=PrivateStorage(), upload_to=export_path, max_length=200, blank=True)
+    file = models.FileField(storage=private_storage, upload_to=export_path, max_length=200, blank=True)
     size = models.PositiveBigIntegerField(default=0)
 
     class Meta:

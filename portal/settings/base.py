@@ -102,6 +102,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line, queued task and e-mail of this request carries its id.
+    "portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -245,10 +247,54 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Support attachments: never under MEDIA_ROOT, never served by URL — only by a view that checks access.
 PORTAL_PRIVATE_ROOT = Path(os.environ.get("PORTAL_PRIVATE_ROOT", BASE_DIR / "var" / "private"))
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
+
+
+def file_storages(environ) -> dict:
+    """Where uploads live: local folders by default; with PORTAL_STORAGE=s3, an S3-compatible
+    bucket (django-storages): public media under media/, private files under private/ — never
+    addressable, read only by the views that check who asks (portal/uploads.py)."""
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "portal.uploads.PrivateStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    }
+    kind = environ.get("PORTAL_STORAGE", "local")
+    if kind == "local":
+        return storages
+    if kind != "s3":
+        raise ImproperlyConfigured("PORTAL_STORAGE must be local or s3.")
+    bucket = environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        raise ImproperlyConfigured("PORTAL_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    shared = {
+        "bucket_name": bucket,
+        "endpoint_url": environ.get("AWS_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, any S3-compatible store
+        "region_name": environ.get("AWS_S3_REGION_NAME") or None,
+        "file_overwrite": False,
+    }
+    storages["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **shared,
+            "location": "media",
+            "querystring_auth": False,
+            "custom_domain": environ.get("PORTAL_MEDIA_DOMAIN") or None,
+        },
+    }
+    storages["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **shared,
+            "bucket_name": environ.get("PORTAL_PRIVATE_BUCKET") or bucket,
+            "location": "private",
+            "default_acl": "private",
+            "querystring_auth": True,
+        },
+    }
+    return storages
+
+
+STORAGES = file_storages(os.environ)
 
 # Cache: local memory for one process; REDIS_URL shares it between app servers.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -315,7 +361,9 @@ PORTAL_TASK_RETRY_PAUSES = tuple(
 )
 
 # E-mail: a file folder by default so a first run sends nothing; EMAIL_URL-style settings below.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+# Every message goes out through the configured backend with the request id on it (portal/observability.py).
+EMAIL_BACKEND = "portal.observability.RequestIdEmailBackend"
+PORTAL_EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", BASE_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
@@ -390,11 +438,26 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_SITE}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Console logs, each line with the request id (portal/observability.py); PORTAL_LOG_FORMAT=json
+# writes one JSON object a line for a log collector.
+LOG_FORMAT = os.environ.get("PORTAL_LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("PORTAL_LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": ["asctime", "levelname", "name", "request_id", "message"],
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("PORTAL_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -403,6 +466,17 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Error reporting to Sentry when SENTRY_DSN is set: no personal data, the request id as a tag.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from portal.observability import init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 # The REST API (/api/v1/, portal/api): OAuth 2 access tokens (django-oauth-toolkit), personal
 # access tokens made in /me/api-tokens/, and the session for the site's own JavaScript. Every

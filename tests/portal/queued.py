@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django_tasks import task
 
+from portal import observability
+
 
 def _attempt(folder: str) -> int:
     log = Path(folder) / "attempts"
@@ -33,3 +35,8 @@ def hangs_once(folder: str) -> str:
         time.sleep(120)
     _done(folder)
     return "done"
+
+
+@task()
+def records_request_id(folder: str) -> None:
+    (Path(folder) / "request_id").write_text(observability.request_id())

@@ -1,5 +1,6 @@
 """Backup and restore round trip: a restored portal serves the same pages and hands out the same files."""
 
+import json
 import os
 import re
 import subprocess
@@ -13,6 +14,7 @@ from django.db import connection
 from django.test import Client
 
 from portal.backup import backup, restore
+from portal.settings.base import file_storages
 from tests.knowledge_base.conftest import kb  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -92,3 +94,11 @@ def test_the_commands_write_and_refuse_clearly(tmp_path, settings, capsys):
     assert (written / "manifest.json").exists()
     with pytest.raises(CommandError):
         call_command("restore", str(tmp_path / "no-such-backup"))
+
+
+def test_files_in_a_bucket_are_left_to_the_bucket_and_said_so(tmp_path, settings):
+    settings.STORAGES = file_storages({"PORTAL_STORAGE": "s3", "AWS_STORAGE_BUCKET_NAME": "files"})
+    written = backup(tmp_path)
+    manifest = json.loads((written / "manifest.json").read_text())
+    assert manifest["files"] == [] and manifest["files_in_object_storage"] == ["media", "private"]
+    assert not list(written.glob("*.tar.gz"))

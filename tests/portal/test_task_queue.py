@@ -16,6 +16,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_rq import Job
 from rq.registry import StartedJobRegistry
 
+from portal import observability
 from tests.portal import queued
 
 QUEUE_URL = django_settings.RQ_QUEUES["default"]["URL"]
@@ -39,8 +40,11 @@ def rq(settings):
 def worker(*args: str) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+        # Development settings take the task backend and the queue from the environment, as a
+        # deployment does; the test settings pin tasks to run immediately.
+        "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
         "PORTAL_TASK_BACKEND": "rq",
+        "PORTAL_QUEUE_URL": QUEUE_URL,
         "PORTAL_TASK_RETRY_PAUSES": "0,0",
     }
     command = [sys.executable, "manage.py", "rqworker", "default", *args]
@@ -114,3 +118,15 @@ def test_readiness_reports_the_work_waiting_on_the_queue(rq, client, tmp_path):
     tasks = client.get("/readyz").json()["checks"]["tasks"]
     assert tasks["status"] == "ok" and tasks["backend"] == "django_tasks_rq.RQBackend"
     assert tasks["waiting"] == 2 and tasks["failed"] == 0 and tasks["oldest_waiting_seconds"] >= 0
+
+
+def test_a_task_queued_by_a_request_runs_under_the_request_id(rq, tmp_path):
+    token = observability.current_request_id.set("req-4f1c2b9e7a")
+    try:
+        queued.records_request_id.enqueue(str(tmp_path))
+    finally:
+        observability.current_request_id.reset(token)
+    run = worker("--burst")
+    _out, errors = run.communicate(timeout=120)
+    assert run.returncode == 0, errors
+    assert (tmp_path / "request_id").read_text() == "req-4f1c2b9e7a"
