@@ -49,7 +49,9 @@ def versions_with(names, keys) -> tuple[str, dict]:
     """The current versions of `names` (joined) and the cached values of `keys`, in one cache read:
     for values stored beside the versions they were made under (the page cache)."""
     version_keys = [_key(name) for name in names]
-    found = cache.get_many([*version_keys, *keys])
+    # A copy: with Redis away django-redis answers every get_many with one shared empty dict, and
+    # what we put in it would come back to the next caller (Wagtail's renditions read ints).
+    found = dict(cache.get_many([*version_keys, *keys]))
     for key in version_keys:
         if key not in found:
             cache.add(key, _start(), None)

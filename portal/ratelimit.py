@@ -16,7 +16,9 @@ def allow(key: str, *, limit: int, seconds: int) -> bool:
     except ValueError:  # the window ended between the two calls
         cache.set(key, 1, timeout=seconds)
         return True
-    return used <= limit
+    # None: the shared cache is away (django-redis ignores the failure and logs it). Nobody can be
+    # counted then, and refusing everyone would turn a cache outage into an outage.
+    return used is None or used <= limit
 
 
 def client_address(request) -> str:

@@ -62,3 +62,23 @@ def test_the_waiting_tasks_and_a_dead_search_cluster_are_reported_but_ready(clie
     checks = response.json()["checks"]
     assert checks["tasks"]["waiting"] == 1 and checks["tasks"]["oldest_waiting_seconds"] >= 0
     assert checks["search"] == {"status": "degraded", "backend": "elasticsearch", "fallback": "database"}
+
+
+def test_without_the_shared_cache_nothing_of_ours_leaks_into_its_empty_answers(settings):
+    """django-redis answers every get_many with one shared empty dict while Redis is away; the
+    versions we read must not be written into it, or the next reader (Wagtail's renditions) gets them."""
+    from django.core.cache import caches
+
+    from portal.cache_versions import CONTENT, versions
+
+    settings.CACHES = {**settings.CACHES, "default": NO_REDIS}
+    versions(CONTENT)
+    versions(CONTENT)
+    assert caches["default"].get_many(["image-1-fill-100x100"]) == {}
+
+
+def test_without_the_shared_cache_nobody_is_refused_for_counting(settings):
+    from portal.ratelimit import allow
+
+    settings.CACHES = {**settings.CACHES, "default": NO_REDIS}
+    assert all(allow("community:post:7", limit=1, seconds=60) for _ in range(5))
