@@ -55,6 +55,9 @@ class Cluster(BaseHTTPRequestHandler):
             lines = [json.loads(line) for line in raw.splitlines() if line.strip()]
             items = [{"index": {"_id": line["index"]["_id"], "status": 201}} for line in lines if "index" in line]
             return self._answer(200, {"errors": False, "took": 1, "items": items})
+        if path.endswith("/_search"):
+            empty = {"took": 1, "timed_out": False, "hits": {"total": {"value": 0, "relation": "eq"}, "hits": []}}
+            return self._answer(200, empty)
         if path.endswith("/_delete_by_query"):
             return self._answer(200, {"deleted": 0, "failures": []})
         if self.command == "PUT":
@@ -117,3 +120,17 @@ def test_a_rebuild_creates_the_index_with_its_analyzers_fills_it_and_switches_th
         ]
     }
     assert ("DELETE", "/portal-search-old", "") in Cluster.requests
+
+
+def test_while_a_rebuild_fills_a_new_index_searches_read_the_old_one_through_the_alias(cluster, db):
+    from portal.search.backends.base import Query
+
+    rebuilding, serving = elastic.ElasticsearchBackend(cluster), elastic.ElasticsearchBackend(cluster)
+    rebuilding.begin_rebuild()
+    serving.search(Query(text="router", tokens=("audience:everyone",)))
+    rebuilding.finish_rebuild()
+    searched = [path for method, path, raw in Cluster.requests if path.endswith("/_search")]
+    assert searched == ["/portal-search/_search"]  # the alias, which still named the old index then
+    switched = [n for n, (method, path, raw) in enumerate(Cluster.requests) if path == "/_aliases"]
+    asked = [n for n, (method, path, raw) in enumerate(Cluster.requests) if path.endswith("/_search")]
+    assert asked[0] < switched[0]
