@@ -9,7 +9,7 @@ PORT ?= 8000
 # PostgreSQL for tests when DATABASE_URL is set or the local server answers; SQLite otherwise.
 LOCAL_PG := postgres://postgres@127.0.0.1:5432/portal_test
 
-.PHONY: run test lint check messages compilemessages bench bench-peers bench-insights bench-segments bench-search worker scheduler clean system-deps
+.PHONY: run test lint check messages compilemessages bench bench-peers bench-load bench-faults bench-services bench-insights bench-segments bench-search worker scheduler clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,25 @@ bench: $(VENV)/.dev
 bench-peers: $(VENV)/.dev
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	$(BIN)/python -m bench.peers.run
+
+## bench-load: mixed traffic from 50 people for 5 minutes against gunicorn, RQ workers and the scheduler (by hand)
+bench-load: $(VENV)/.dev $(VENV)/.bench
+	@$(MAKE) --no-print-directory bench-services
+	$(BIN)/python -m bench.load
+
+## bench-faults: the same while a web worker, a task worker, Redis and PostgreSQL fail in turn (by hand)
+bench-faults: $(VENV)/.dev $(VENV)/.bench
+	@$(MAKE) --no-print-directory bench-services
+	$(BIN)/python -m bench.load --faults
+
+$(VENV)/.bench: requirements-bench.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-bench.txt
+	touch $@
+
+# The load scenario starts its own PostgreSQL cluster and Redis servers from Debian's binaries.
+bench-services:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v redis-server >/dev/null || \
+	(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >/dev/null)
 
 ## bench-insights: the Insights pages over 1,000,000 requests on PostgreSQL (run by hand)
 bench-insights: $(VENV)/.dev

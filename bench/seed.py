@@ -174,3 +174,60 @@ def seed_category_topics() -> None:
     Category.objects.filter(pk=category.pk).update(
         topic_count=F("topic_count") + len(topics), post_count=F("post_count") + len(topics)
     )
+
+
+def seed_load_people(per_kind: int = 20) -> dict:
+    """People for the load scenario (bench/load.py), each with a session: customers, community
+    members, members with a subscription to renew, and agents of every queue. Returns
+    {"customers": [cookie, …], "community": […], "members": [[cookie, subscription id, plan code], …],
+    "agents": […], "topic": id of a topic to reply to and vote in}."""
+    from datetime import timedelta
+
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from community.models import CommunityProfile, Topic
+    from community.services import profile_for
+    from portal.accounts.models import User
+    from portal.accounts.roles import ROLE_GROUPS
+    from portal.membership.models import Plan, Subscription
+    from tickets.models import Queue
+
+    def person(kind: str, n: int, **fields) -> User:
+        user, _created = User.objects.get_or_create(
+            email=f"load-{kind}-{n}@example.com", defaults={"display_name": f"Load {kind} {n}", **fields}
+        )
+        EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+        return user
+
+    def session(user: User) -> str:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return store.session_key
+
+    plan = Plan.objects.filter(is_active=True, price__gt=0).order_by("price").first()  # paid by card
+    people = {"customers": [], "community": [], "members": [], "agents": []}
+    for n in range(per_kind):
+        people["customers"].append(session(person("customer", n)))
+        member = person("community", n)
+        CommunityProfile.objects.filter(pk=profile_for(member).pk).update(trust_level=3, trust_level_locked=True)
+        people["community"].append(session(member))
+        holder = person("member", n)
+        subscription, _created = Subscription.objects.get_or_create(
+            holder=holder, plan=plan, defaults={"ends_at": timezone.now() + timedelta(days=20)}
+        )
+        people["members"].append([session(holder), subscription.pk, plan.code])
+    for n in range(max(2, per_kind // 5)):
+        agent = person("agent", n, is_staff=True, is_superuser=True)
+        agent.groups.add(Group.objects.get(name=ROLE_GROUPS["agent"]))
+        for queue in Queue.objects.all():
+            queue.agents.add(agent)
+        people["agents"].append(session(agent))
+    people["topic"] = Topic.objects.filter(state="published").order_by("pk").values_list("pk", flat=True).first()
+    return people

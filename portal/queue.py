@@ -38,3 +38,14 @@ def waiting() -> dict:
     oldest = queue.fetch_job(first[0]) if first else None
     age = (timezone.now() - oldest.enqueued_at).total_seconds() if oldest and oldest.enqueued_at else 0
     return {"waiting": queue.count, "oldest_waiting_seconds": round(age), "failed": queue.failed_job_registry.count}
+
+
+def recover_abandoned() -> int:
+    """Give back the tasks of workers that died mid-task (their heartbeat ran out): each is retried,
+    or failed once its retries are spent. RQ's workers do this themselves every ten minutes; the
+    scheduler does it every minute (`manage.py recover_tasks`). Returns how many it found."""
+    queue = django_rq.get_queue("default")
+    registry = queue.started_job_registry
+    before = registry.count
+    registry.cleanup()
+    return before - registry.count

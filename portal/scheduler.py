@@ -41,6 +41,7 @@ JOBS = [
     Job("publish_scheduled", minutes=5),
     Job("send_campaigns", minutes=5),
     Job("send_webhooks", minutes=1),
+    Job("recover_tasks", minutes=1, needs="PORTAL_TASKS_ON_RQ"),
     Job("ingest_email", ("--imap",), minutes=1, needs="PORTAL_IMAP_HOST"),
     Job("send_renewal_reminders", minutes=60),
     Job("send_review_reminders", cron="0 7 * * *"),

@@ -55,3 +55,5 @@ if settings.DEBUG:
 
 # Wagtail serves every other address from the page tree (/, /help/, …); keep it last.
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler500 = "portal.views.server_error"

@@ -1,11 +1,13 @@
-"""Project-wide views: health and readiness checks, and the language switch."""
+"""Project-wide views: health and readiness checks, the language switch, and the error page."""
 
+import sys
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +19,26 @@ from wagtail.models import Locale, Page
 from portal.accounts.services import set_language_preference
 from portal.languages import preference_token_valid
 from portal.text import parse_id
+
+
+def server_error(request):
+    """Any error nothing else caught. The database away (restarting, failing over) answers 503 with
+    Retry-After, so a load balancer and a person both know to try again; anything else 500. The page
+    reads nothing from the database, and names the request id the logs carry."""
+    from portal.observability import request_id
+
+    away = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    status = 503 if away else 500
+    if request.path.startswith("/api/"):
+        detail = "The database cannot be reached; try again shortly." if away else "An unexpected error."
+        body = {"type": "https://portal.example/problems/" + ("unavailable" if away else "error"), "status": status}
+        response = JsonResponse({**body, "detail": detail, "request_id": request_id()}, status=status)
+        response["Content-Type"] = "application/problem+json"
+    else:
+        response = HttpResponse(render_to_string("500.html", {"away": away, "request_id": request_id()}), status=status)
+    if away:
+        response["Retry-After"] = "30"
+    return response
 
 
 def _readable(page: Page, user) -> bool:

@@ -28,8 +28,14 @@ def schedule(sources=(), subtrees=()) -> None:
 
 
 def _enqueue(sources: list[str], subtrees: list[int]) -> None:
-    from .tasks import index_sources_task
+    from .tasks import index_sources_task, mark_pending
 
+    if not subtrees:
+        # A source already waiting for its task is not queued again: a busy topic or request
+        # changed fifty times while the queue was long is indexed once, from what it is by then.
+        sources = mark_pending(sources)
+        if not sources:
+            return
     index_sources_task.enqueue(sources, subtrees)
 
 

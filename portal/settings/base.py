@@ -352,6 +352,7 @@ TASK_BACKENDS = {
 if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"PORTAL_TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+PORTAL_TASKS_ON_RQ = TASK_BACKEND == "rq"  # the scheduler then recovers dead workers' tasks each minute
 QUEUE_URL = os.environ.get("PORTAL_QUEUE_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": QUEUE_URL, "DEFAULT_TIMEOUT": 600}}
 RQ = {"QUEUE_CLASS": "portal.queue.RetryingQueue", "JOB_CLASS": "django_tasks_rq.Job"}
