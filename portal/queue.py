@@ -40,12 +40,12 @@ def waiting() -> dict:
     return {"waiting": queue.count, "oldest_waiting_seconds": round(age), "failed": queue.failed_job_registry.count}
 
 
-def recover_abandoned() -> int:
+def recover_abandoned(at: float | None = None) -> int:
     """Give back the tasks of workers that died mid-task (their heartbeat ran out): each is retried,
     or failed once its retries are spent. RQ's workers do this themselves every ten minutes; the
     scheduler does it every minute (`manage.py recover_tasks`). Returns how many it found."""
     queue = django_rq.get_queue("default")
     registry = queue.started_job_registry
-    before = registry.count
-    registry.cleanup()
-    return before - registry.count
+    before = registry.get_job_count(cleanup=False)
+    registry.cleanup(timestamp=at)  # `at`: a later moment, for tests
+    return before - registry.get_job_count(cleanup=False)

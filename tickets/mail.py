@@ -20,6 +20,7 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 REFERENCES_KEPT = 20
 MAX_ATTEMPTS = 5
+#: Minutes after which an e-mail a sender claimed but never marked is taken over by another.
+CLAIM_MINUTES = 10
 TOKEN = re.compile(r"\+([0-9]{1,9})-([0-9a-f]{10})@", re.IGNORECASE)
 AGENT_TOKEN = re.compile(r"\+([0-9]{1,9})-a([0-9]{1,12})-([0-9a-f]{10})@", re.IGNORECASE)
 OUR_MESSAGE_ID = re.compile(r"^<[^<>@\s]*\.([0-9a-f]{20})\.([0-9a-f]{12})@[^<>\s]+>$", re.IGNORECASE)
@@ -113,11 +116,22 @@ def _enqueue(email_id: int) -> None:
     send_request_email_task.enqueue(email_id=email_id)
 
 
+def _claim(email_id: int, now) -> bool:
+    """Take the e-mail for this sender alone: the task queued for it and the sweep may both reach it
+    (a long queue, a retry), and only the one whose update lands sends it. A sender that died while
+    sending leaves it claimed; after CLAIM_MINUTES another takes it over (the one case in which a
+    person may get it twice: delivered, but the sender died before marking it)."""
+    takeable = Q(status__in=[EmailStatus.PENDING, EmailStatus.FAILED]) | Q(
+        status=EmailStatus.SENDING, claimed_at__lt=now - timezone.timedelta(minutes=CLAIM_MINUTES)
+    )
+    return bool(TicketEmail.objects.filter(takeable, pk=email_id).update(status=EmailStatus.SENDING, claimed_at=now))
+
+
 def send_request_email(email_id: int) -> bool:
     """Send one recorded e-mail (once); a failure is kept for the next attempt. Returns True when sent."""
+    if not _claim(email_id, timezone.now()):
+        return TicketEmail.objects.filter(pk=email_id, status=EmailStatus.SENT).exists()
     row = TicketEmail.objects.select_related("ticket__requester", "ticket__site", "entry__author").get(pk=email_id)
-    if row.status == EmailStatus.SENT:
-        return True
     ticket = row.ticket
     requester = ticket.requester
     if not requester.email or not requester.is_active:
@@ -218,9 +232,10 @@ def _promise(ticket: Ticket):
 def retry_failed(*, now=None) -> int:
     """Send what is still pending or failed (fewer than MAX_ATTEMPTS tries). Returns e-mails sent."""
     now = now or timezone.now()
+    stale = now - timezone.timedelta(minutes=CLAIM_MINUTES)
     rows = TicketEmail.objects.filter(
+        Q(status__in=[EmailStatus.PENDING, EmailStatus.FAILED]) | Q(status=EmailStatus.SENDING, claimed_at__lt=stale),
         direction=EmailDirection.OUT,
-        status__in=[EmailStatus.PENDING, EmailStatus.FAILED],
         attempts__lt=MAX_ATTEMPTS,
         created_at__lte=now - timezone.timedelta(minutes=1),
     ).values_list("pk", flat=True)

@@ -713,6 +713,7 @@ class EmailDirection(models.TextChoices):
 
 class EmailStatus(models.TextChoices):
     PENDING = "pending", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
     SENT = "sent", _("sent")
     FAILED = "failed", _("failed, will be retried")
 
@@ -733,6 +734,7 @@ class TicketEmail(models.Model):
     last_error = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # when a sender took it (status SENDING)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -184,3 +184,26 @@ def test_the_win_back_email_links_to_withdrawing_the_consent_and_is_not_sent_onc
     mail.outbox.clear()
     send_notification_email.call(notification_id=notification.pk)
     assert not mail.outbox
+
+
+def test_a_notification_e_mail_is_sent_once_by_one_sender(customer, mailoutbox, settings):
+    """A retried task (its worker killed, the database restarting under it) finds the e-mail sent
+    or claimed by another sender and leaves it; a send that fails frees it for the retry."""
+    from portal.notifications.models import Notification
+    from portal.notifications.tasks import CLAIM_MINUTES, send_notification_email
+
+    notification = Notification.objects.create(recipient=customer, kind="test", title="Your renewal", url="/me/")
+    Notification.objects.filter(pk=notification.pk).update(email_claimed_at=timezone.now())
+    send_notification_email.call(notification_id=notification.pk)
+    assert not mailoutbox  # someone else is sending it
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 1
+    stale = timezone.now() - timedelta(minutes=CLAIM_MINUTES + 1)
+    Notification.objects.filter(pk=notification.pk).update(email_claimed_at=stale)
+    with pytest.raises(OSError):
+        send_notification_email.call(notification_id=notification.pk)  # nothing listens: retried later
+    assert Notification.objects.get(pk=notification.pk).email_claimed_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    send_notification_email.call(notification_id=notification.pk)
+    send_notification_email.call(notification_id=notification.pk)
+    assert len(mailoutbox) == 1 and Notification.objects.get(pk=notification.pk).emailed_at is not None

@@ -16,7 +16,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_rq import Job
 from rq.registry import StartedJobRegistry
 
-from portal import observability
+from portal import observability, queue
 from tests.portal import queued
 
 QUEUE_URL = django_settings.RQ_QUEUES["default"]["URL"]
@@ -101,8 +101,8 @@ def test_a_task_whose_whole_worker_dies_is_taken_up_by_the_next_and_finishes_onc
         first.wait()
     started = StartedJobRegistry(queue=django_rq.get_queue("default"), job_class=Job)  # as a worker sees it
     assert started.get_job_ids() == [result.id]  # though nobody is running it now
-    # A later worker's upkeep finds the task abandoned once its heartbeat has run out; an hour on:
-    started.cleanup(timestamp=time.time() + 3600)
+    # The scheduler's recover_tasks finds the task abandoned once its heartbeat has run out; an hour on:
+    assert queue.recover_abandoned(at=time.time() + 3600) == 1
     second = worker("--burst")
     _out, errors = second.communicate(timeout=120)
     assert second.returncode == 0, errors

@@ -11,6 +11,7 @@ import pytest
 from django.core import mail as outbox
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import timezone
 
 from tickets import mail, services
 from tickets.choices import Channel
@@ -439,3 +440,24 @@ def test_an_agent_changes_the_requests_language_and_the_next_mail_follows(client
     assert "smo označili kot rešen" in solved.body  # Slovenian, not the customer's English
     response = client.post(f"/admin/support/{filed.pk}/properties/", {**form, "language": "xx"})
     assert response.status_code == 400
+
+
+def test_an_e_mail_another_sender_holds_is_not_sent_twice(settings, request_type, policy):
+    """The task queued for an e-mail and the sweep may both reach it (the load scenario's fault run
+    delivered one twice): only the sender whose claim lands sends it."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+    ticket = take(eml("gmail_new.eml")).ticket
+    row = TicketEmail.objects.get(ticket=ticket, direction="out")  # failed: nothing listened
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    now = timezone.now()
+    TicketEmail.objects.filter(pk=row.pk).update(
+        created_at=now - timedelta(minutes=5), status=EmailStatus.SENDING, claimed_at=now
+    )  # another sender took it a moment ago
+    outbox.outbox.clear()
+    assert mail.send_request_email(row.pk) is False and mail.retry_failed() == 0 and not outbox.outbox
+    # That sender died without marking it: after the claim runs out, it is sent, once.
+    TicketEmail.objects.filter(pk=row.pk).update(claimed_at=now - timedelta(minutes=mail.CLAIM_MINUTES + 1))
+    assert mail.retry_failed() == 1 and len(outbox.outbox) == 1
+    assert mail.send_request_email(row.pk) is True and len(outbox.outbox) == 1
+    assert TicketEmail.objects.get(pk=row.pk).status == EmailStatus.SENT
