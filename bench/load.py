@@ -31,7 +31,7 @@ from collections import Counter
 from email import message_from_bytes
 from pathlib import Path
 
-from bench.run import BASE_DIR, PYTHON, manage, wait_until_up
+from bench.run import BASE_DIR, PYTHON, manage, server_environment, wait_until_up
 
 HOST = "127.0.0.1"
 WEB, PG, CACHE_REDIS, QUEUE_REDIS, SMTP = 8790, 55432, 56379, 56380, 52525
@@ -102,15 +102,9 @@ class Sink:
 
 
 def environment(faults: bool) -> dict[str, str]:
-    import secrets
-
-    env = dict(os.environ)
+    env = server_environment("bench.load_settings")
     env.update(
         {
-            "DJANGO_SETTINGS_MODULE": "bench.load_settings",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost",
-            "DJANGO_STATIC_ROOT": str(BASE_DIR / "var" / "bench-static"),
             "DJANGO_MEDIA_ROOT": str(WORK / "media"),
             "PORTAL_PRIVATE_ROOT": str(WORK / "private"),
             "DATABASE_URL": f"postgres://postgres@{HOST}:{PG}/portal",
@@ -122,7 +116,6 @@ def environment(faults: bool) -> dict[str, str]:
             "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "EMAIL_HOST": HOST,
             "EMAIL_PORT": str(SMTP),
-            "PORTAL_LOG_LEVEL": "WARNING",
             "PORTAL_BASE_URL": f"http://{HOST}:{WEB}",
         }
     )

@@ -71,19 +71,22 @@ def postgres_answers() -> bool:
         return False
 
 
+def server_environment(settings_module: str) -> dict[str, str]:
+    """Production-like settings for a portal served on 127.0.0.1 by a benchmark."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost",
+        "DJANGO_STATIC_ROOT": str(BASE_DIR / "var" / "bench-static"),
+        "PORTAL_LOG_LEVEL": "WARNING",
+    }
+
+
 def environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": f"{HOST},localhost",
-            "DJANGO_STATIC_ROOT": str(BASE_DIR / "var" / "bench-static"),
-            "PORTAL_LOG_LEVEL": "WARNING",
-            # Production requires the shared cache; a database of its own keeps the figures apart.
-            "REDIS_URL": env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
-        }
-    )
+    env = server_environment("bench.settings")
+    # Production requires the shared cache; a database of its own keeps the figures apart.
+    env["REDIS_URL"] = env.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
     if "DATABASE_URL" not in env:
         if postgres_answers():
             import psycopg

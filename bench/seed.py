@@ -184,11 +184,10 @@ def seed_load_people(per_kind: int = 20) -> dict:
     from datetime import timedelta
 
     from allauth.account.models import EmailAddress
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import Group
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
+    from bench.peers.peer_seed import session_for as session
     from community.models import CommunityProfile, Topic
     from community.services import profile_for
     from portal.accounts.models import User
@@ -202,14 +201,6 @@ def seed_load_people(per_kind: int = 20) -> dict:
         )
         EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         return user
-
-    def session(user: User) -> str:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        return store.session_key
 
     plan = Plan.objects.filter(is_active=True, price__gt=0).order_by("price").first()  # paid by card
     people = {"customers": [], "community": [], "members": [], "agents": []}
