@@ -21,6 +21,7 @@ def test_the_database_away_answers_503_with_retry_after(visitor):
     page = answer.content.decode()
     assert "Back in a moment" in page and "nothing was saved" in page and "lb-req-00000042" in page
     assert '<html lang="en">' in page
+    assert "<style" not in page and "/static/themes/error.css" in page  # the site's CSP allows no inline style
 
 
 def test_any_other_error_answers_500_in_the_readers_language(visitor):
