@@ -61,7 +61,19 @@ def handler(exc, context):
 
 
 def not_found(request, unmatched=""):
-    """Any /api/ address no route matches: a problem, not the site's HTML 404 page."""
+    """Any /api/ address no route matches: a problem, not the site's HTML 404 page. An address
+    that only lacks its closing slash is sent on to it, as Django's APPEND_SLASH would have."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.urls import Resolver404, resolve
+
+    if request.method in ("GET", "HEAD") and not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
     body = {
         "type": TYPE_BASE + "not-found",
         "title": _title(404),

@@ -91,3 +91,9 @@ def test_an_address_no_route_matches_is_a_problem_not_the_html_page(client, addr
     assert answer.status_code == 404
     assert answer["Content-Type"] == "application/problem+json"
     assert answer.json()["status"] == 404
+
+
+def test_an_address_without_its_closing_slash_is_sent_on_to_it(client):
+    answer = client.get("/api/docs?x=1")
+    assert answer.status_code == 301 and answer["Location"] == "/api/docs/?x=1"
+    assert client.get("/api/v1/nothing-here").status_code == 404
