@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from .models import SearchEntry, SearchLog, SuggestionOpened
 
 RESULTS_PER_PAGE = 10
 SUGGESTION_LIMIT = 6
+FEW_RESULTS = 3  # at most this many results and a close spelling that finds more is offered
 MIN_SUGGEST_LENGTH = 2
 SUGGEST_CACHE_SECONDS = 60
 DEFAULT_SUGGEST_KINDS = f"{Kind.ARTICLE},{Kind.FAQ},{Kind.TOPIC}"
@@ -89,9 +91,9 @@ def search(request):
             hit.label = KIND_LABELS.get(hit.kind, hit.kind)
             if hit.kind == Kind.REQUEST:
                 hit.status_label = _customer_status(hit.extra.get("status", ""))
-        did_you_mean = service.spelling(query) if not results.total else ""
+        did_you_mean = service.spelling(query) if not results.total else _better_spelling(query, results)
         typed_total, corrected_from = results.total, ""  # the log keeps what the typed words found
-        if did_you_mean and request.GET.get("exact") != "1":
+        if did_you_mean and not results.total and request.GET.get("exact") != "1":
             # Nothing matched and a close spelling does: show its results, with a way back.
             corrected, backend = service.search(replace(query, text=did_you_mean))
             if corrected.total:
@@ -126,6 +128,27 @@ def search(request):
         if not results.total:
             context["popular"] = _popular(request)
     return render(request, "search/search.html", context, status=status)
+
+
+def _better_spelling(query: Query, results) -> str:
+    """A close spelling to offer beside few (or partial) results: only when it finds more, and never
+    when the words it would change were found as typed."""
+    if results.matched_all and results.total > FEW_RESULTS:
+        return ""
+    spelled = service.spelling(query)
+    if not spelled:
+        return ""
+    changed = set(map(analysis.fold, analysis.words(query.text))) - set(map(analysis.fold, analysis.words(spelled)))
+    found_as_typed = {
+        analysis.fold(word)
+        for hit in results.hits
+        for word in analysis.words(f"{hit.title} {strip_tags(hit.snippet)}")
+    }
+    if changed & found_as_typed:
+        return ""
+    better, _backend = service.search(replace(query, text=spelled, page=1))
+    finds_more = better.total > results.total or (better.matched_all and not results.matched_all)
+    return spelled if finds_more and better.total else ""
 
 
 def _known_log(signed: str) -> int | None:

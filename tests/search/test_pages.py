@@ -107,6 +107,25 @@ def test_a_misspelling_shows_the_close_spellings_results_with_a_way_back(client,
     assert "Showing results for" not in exact_hit and "did-you-mean" not in exact_hit  # never on exact hits
 
 
+def test_few_results_offer_a_close_spelling_that_finds_more_beside_them(client, content, database):
+    indexed(database)
+    html = client.get(SEARCH, {"q": "wifi pasword"}).content.decode()
+    # "wifi" alone matched some articles; "wifi password" matches all its words in more of them.
+    assert "Nothing contained all of your words" in html
+    assert 'class="did-you-mean">wifi password<' in html and "Showing results for" not in html
+    assert "Set up the router" in html  # the results of what was typed stay
+
+
+def test_few_results_found_as_typed_get_no_spelling(client, content, database):
+    typo = add_article(content["kb"].section, "Guest network")
+    typo.summary = "Guests get their own pasword."
+    publish(typo)
+    indexed(database)
+    html = client.get(SEARCH, {"q": "pasword"}).content.decode()
+    assert "Guest network" in html
+    assert "did-you-mean" not in html and "Showing results for" not in html  # never on exact hits
+
+
 def test_search_page_queries_are_pinned(client, content, database):
     indexed(database)
     client.get(SEARCH, {"q": "router"})  # warm the site and settings caches
