@@ -140,9 +140,7 @@ def _better_spelling(query: Query, results) -> str:
         return ""
     changed = set(map(analysis.fold, analysis.words(query.text))) - set(map(analysis.fold, analysis.words(spelled)))
     found_as_typed = {
-        analysis.fold(word)
-        for hit in results.hits
-        for word in analysis.words(f"{hit.title} {strip_tags(hit.snippet)}")
+        analysis.fold(word) for hit in results.hits for word in analysis.words(f"{hit.title} {strip_tags(hit.snippet)}")
     }
     if changed & found_as_typed:
         return ""
