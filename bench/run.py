@@ -50,6 +50,7 @@ PAGES = [
     ("topic, 100 replies (signed in)", "{topic}", True),
     ("support", "/support/", False),
     ("search", "/search/?q=help", False),
+    ("search (no page cache)", "/search/?q=help", UNCACHED),
     ("search, misspelt", "/search/?q=firmwre", False),
     ("search suggestions", "/search/suggest/?q=wifi", False),
     ("sign-in page", "/accounts/login/", False),

@@ -17,12 +17,17 @@ configuration in the README does.
 
 A response that sets a cookie is never stored: a page that needed a CSRF token or a session is
 not the same for everyone.
+
+A view that must still learn of each reader answered from the cache (the search page counts
+searches) attaches facts to its response with `remember`; every answer from the cache then sends
+`served_from_cache` with them.
 """
 
 import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
+from django.dispatch import Signal
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -52,6 +57,17 @@ def cache_publicly(request, response, *, shared: int | None = None):
     if eligible(request) and response.status_code == 200 and not response.cookies:
         patch_cache_control(response, public=True, max_age=0, s_maxage=shared_seconds() if shared is None else shared)
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
+    return response
+
+
+#: Sent when a stored page answers a request: ``request`` and the ``facts`` its view remembered.
+served_from_cache = Signal()
+
+
+def remember(response, **facts):
+    """Keep `facts` with `response` if it is stored: `served_from_cache` hands them to its receivers
+    each time the stored page answers."""
+    response.page_cache_facts = facts
     return response
 
 
@@ -96,12 +112,15 @@ class PageCacheMiddleware:
         if stored is not None and stored["versions"] == current:
             response = stored["response"]
             response["X-Page-Cache"] = "hit"
+            if stored.get("facts"):
+                served_from_cache.send(sender=PageCacheMiddleware, request=request, facts=stored["facts"])
             return response
         response = self.get_response(request)
         if response.status_code == 200 and not response.streaming and not response.cookies and _is_public(response):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
             # Stored under the versions read before rendering: a change made meanwhile makes it stale.
-            cache.set(key, {"versions": current, "response": response}, APP_SECONDS)
+            facts = getattr(response, "page_cache_facts", None)
+            cache.set(key, {"versions": current, "response": response, "facts": facts}, APP_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response

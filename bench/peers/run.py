@@ -102,6 +102,8 @@ PAIRS = [
     ("article (page cache)", "wagtail: content page"),
     ("article (no page cache)", "helpdesk: KB item"),
     ("search", "wagtail: search"),
+    ("search (no page cache)", "wagtail: search"),
+    ("search suggestions", "wagtail: search"),
     ("my requests (1,000)", "helpdesk: ticket list page (signed in)"),
     ("my requests (1,000)", "helpdesk: ticket list data, 1,000 (signed in)"),
     ("request, 200 messages", "helpdesk: ticket, 200 follow-ups (signed in)"),

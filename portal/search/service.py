@@ -6,11 +6,15 @@ cluster is down or too slow, that request is answered from the database and a wa
 the page never fails because the search engine is away.
 """
 
+import hashlib
 import logging
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from django.conf import settings
+from django.core.cache import cache
+
+from portal.cache_versions import SEARCH, versions
 
 from . import documents
 from .backends.base import Backend, Hit, Query, Results, SearchUnavailable
@@ -19,6 +23,10 @@ from .backends.database import DatabaseBackend
 logger = logging.getLogger(__name__)
 
 database = DatabaseBackend()
+
+#: How long one search's answer is reused while the index does not change (any change to it
+#: starts a new version, so this only bounds how long unused answers stay in the cache).
+ANSWER_CACHE_SECONDS = 60
 
 
 @lru_cache(maxsize=1)
@@ -49,11 +57,29 @@ def _answer(method: str, *args):
     return getattr(database, method)(*args), database.name
 
 
+def _remembered(method: str, query: Query, answer: Callable[[], tuple]) -> tuple:
+    """An answer kept for a minute under the index's current version: the same search, by readers
+    who may see the same things, is answered once until anything in the index changes."""
+    fingerprint = hashlib.sha256(
+        repr((versions(SEARCH), settings.ELASTICSEARCH_URL, method, query)).encode()
+    ).hexdigest()
+    key = f"search:{method}:{fingerprint}"
+    found = cache.get(key)
+    if found is None:
+        found = answer()
+        cache.set(key, found, ANSWER_CACHE_SECONDS)
+    return found
+
+
 def search(query: Query) -> tuple[Results, str]:
     """Results and the name of the backend that found them, each article once (see `collapse`)."""
-    results, backend = _answer("search", query)
-    results.hits = collapse(results.hits)
-    return results, backend
+
+    def answer():
+        results, backend = _answer("search", query)
+        results.hits = collapse(results.hits)
+        return results, backend
+
+    return _remembered("search", query, answer)
 
 
 def collapse(hits: list[Hit]) -> list[Hit]:
@@ -78,7 +104,7 @@ def suggest(query: Query, limit: int = 6) -> list[Hit]:
 
 
 def spelling(query: Query) -> str:
-    return _answer("spelling", query)[0]
+    return _remembered("spelling", query, lambda: _answer("spelling", query))[0]
 
 
 # --- Indexing ----------------------------------------------------------------------------------

@@ -2,12 +2,14 @@
 
 import hashlib
 from dataclasses import replace
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.dispatch import receiver
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +21,8 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
 from portal.cache_versions import SEARCH, versions
+from portal.page_cache import cache_publicly, remember, served_from_cache
+from themes.brand import brand_for_request
 
 from . import analysis, service
 from . import suggestions as opened_suggestions
@@ -30,6 +34,8 @@ from .models import SearchEntry, SearchLog, SuggestionOpened
 
 RESULTS_PER_PAGE = 10
 SUGGESTION_LIMIT = 6
+#: A click is counted for a search made at most this long before it.
+CLICK_WINDOW = timedelta(minutes=30)
 FEW_RESULTS = 3  # at most this many results and a close spelling that finds more is offered
 MIN_SUGGEST_LENGTH = 2
 SUGGEST_CACHE_SECONDS = 60
@@ -38,8 +44,7 @@ _click_signer = signing.Signer(salt="portal.search.click")
 
 
 def _site_id(request) -> int | None:
-    site = Site.find_for_request(request)
-    return site.pk if site else None
+    return brand_for_request(request).site_id  # the site, as resolved (and cached) for the brand
 
 
 def _reader_language() -> str:
@@ -68,6 +73,7 @@ def search(request):
         "results": None,
         "language_choice": language_choice,
     }
+    recorded = None
     if query_text:
         query = Query(
             text=query_text,
@@ -99,16 +105,14 @@ def search(request):
             if corrected.total:
                 results, corrected_from, query = corrected, query_text, replace(query, text=did_you_mean)
                 did_you_mean = ""
-        # One search, however often it is narrowed or paged: facet and page links carry its log.
-        log = _known_log(request.GET.get("log", ""))
-        if log is None:
-            log = SearchLog.objects.create(
-                query=query_text,
-                normalised=analysis.normalise_query(query_text),
-                language=_reader_language(),
-                results=typed_total,
-            ).pk
-        signed_log = _click_signer.sign(str(log))
+        # One search, however often it is narrowed or paged: facet and page links carry its mark,
+        # which is the same for every reader of these words in this language (so the page can be
+        # kept whole for visitors), and result links carry it to the click.
+        search_mark = (_reader_language(), analysis.normalise_query(query_text))
+        signed_log = _click_signer.sign("\n".join(search_mark))
+        if _known_search(request.GET.get("log", "")) != search_mark:
+            recorded = {"query": query_text, "language": search_mark[0], "results": typed_total}
+            record_search(**recorded)
         data = {**data, "log": signed_log}
         context.update(
             results=results,
@@ -127,7 +131,24 @@ def search(request):
         )
         if not results.total:
             context["popular"] = _popular(request)
-    return render(request, "search/search.html", context, status=status)
+    response = render(request, "search/search.html", context, status=status)
+    if recorded:
+        # Kept whole by the app for the next visitor (never by caches in front, which would not
+        # count the search); each answer from the app's cache still records one.
+        remember(response, search=recorded)
+    return cache_publicly(request, response, shared=0)
+
+
+def record_search(*, query: str, language: str, results: int) -> None:
+    SearchLog.objects.create(
+        query=query, normalised=analysis.normalise_query(query), language=language, results=results
+    )
+
+
+@receiver(served_from_cache)
+def _record_cached_search(sender, request, facts, **kwargs) -> None:
+    if "search" in facts:
+        record_search(**facts["search"])
 
 
 def _better_spelling(query: Query, results) -> str:
@@ -149,11 +170,13 @@ def _better_spelling(query: Query, results) -> str:
     return spelled if finds_more and better.total else ""
 
 
-def _known_log(signed: str) -> int | None:
+def _known_search(signed: str) -> tuple[str, str] | None:
+    """The (language, normalised words) of the search a link came from, if its mark is genuine."""
     try:
-        return int(_click_signer.unsign(signed[:100]))
-    except (signing.BadSignature, ValueError):
+        language, _newline, normalised = _click_signer.unsign(signed[:500]).partition("\n")
+    except signing.BadSignature:
         return None
+    return language, normalised
 
 
 def _customer_status(code: str) -> str:
@@ -252,14 +275,21 @@ def click(request):
     )
     if entry is None or not url_has_allowed_host_and_scheme(entry.url, allowed_hosts=None):
         raise Http404
-    log_id = _known_log(request.GET.get("log", ""))
-    if log_id is not None:
+    search = _known_search(request.GET.get("log", ""))
+    if search is not None:
         try:
             position = max(1, min(int(request.GET.get("position", "1")), 10_000))
         except ValueError:
             position = None
-        # The first result opened counts; going back and opening another does not add a click.
-        SearchLog.objects.filter(pk=log_id, clicked_key="").update(
+        # The click goes to the newest search for these words in this language (searches are not
+        # told apart per reader, so their pages can be cached), and only if that one has none yet:
+        # going back and opening another result does not add a click.
+        language, normalised = search
+        searches = SearchLog.objects.filter(
+            normalised=normalised, language=language, created_at__gte=timezone.now() - CLICK_WINDOW
+        )
+        newest = searches.order_by("-created_at", "-pk").values("pk")[:1]
+        SearchLog.objects.filter(pk__in=newest, clicked_key="").update(
             clicked_key=entry.key, clicked_position=position, clicked_at=timezone.now()
         )
     return redirect(entry.url)

@@ -126,7 +126,8 @@ def test_few_results_found_as_typed_get_no_spelling(client, content, database):
     assert "did-you-mean" not in html and "Showing results for" not in html  # never on exact hits
 
 
-def test_search_page_queries_are_pinned(client, content, database):
+def test_search_page_queries_are_pinned(client, content, customer, database):
+    client.force_login(customer)  # rendered each time (a visitor's page comes from the cache: test_cached_search)
     indexed(database)
     client.get(SEARCH, {"q": "router"})  # warm the site and settings caches
     with CaptureQueriesContext(connection) as first:
