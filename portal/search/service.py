@@ -16,9 +16,10 @@ from django.core.cache import cache
 
 from portal.cache_versions import SEARCH, versions
 
-from . import documents
+from . import analysis, documents
 from .backends.base import Backend, Hit, Query, Results, SearchUnavailable
 from .backends.database import DatabaseBackend
+from .models import SearchLog
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,13 @@ def suggest(query: Query, limit: int = 6) -> list[Hit]:
 
 def spelling(query: Query) -> str:
     return _remembered("spelling", query, lambda: _answer("spelling", query))[0]
+
+
+def record_search(*, query: str, language: str, results: int) -> None:
+    """One search someone ran, for the search terms report and the self-service figures."""
+    SearchLog.objects.create(
+        query=query, normalised=analysis.normalise_query(query), language=language, results=results
+    )
 
 
 # --- Indexing ----------------------------------------------------------------------------------

@@ -14,10 +14,12 @@ from community.models import Category, Topic
 from community.signals import similar_content_finders, topics_changed
 from portal.accounts.models import Organisation
 from portal.cache_versions import SEARCH, bump
+from portal.page_cache import served_from_cache
 from tickets.models import Message, Ticket
 
 from .documents import page_source, request_source, topic_source
 from .models import SynonymGroup
+from .service import record_search
 
 
 def schedule(sources=(), subtrees=()) -> None:
@@ -168,3 +170,10 @@ def _synonyms_changed(sender, **kwargs):
     """Searches read the groups again (the database backend applies them to each query; an
     Elasticsearch index takes them when it is next rebuilt: `manage.py search_index rebuild`)."""
     transaction.on_commit(lambda: bump(SEARCH))
+
+
+@receiver(served_from_cache)
+def record_cached_search(sender, request, facts, **kwargs) -> None:
+    """A visitor's search page answered from the page cache is still a search (see views.search)."""
+    if "search" in facts:
+        record_search(**facts["search"])

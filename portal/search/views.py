@@ -9,7 +9,6 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.dispatch import receiver
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
 from portal.cache_versions import SEARCH, versions
-from portal.page_cache import cache_publicly, remember, served_from_cache
+from portal.page_cache import cache_publicly, remember
 from themes.brand import brand_for_request
 
 from . import analysis, service
@@ -112,7 +111,7 @@ def search(request):
         signed_log = _click_signer.sign("\n".join(search_mark))
         if _known_search(request.GET.get("log", "")) != search_mark:
             recorded = {"query": query_text, "language": search_mark[0], "results": typed_total}
-            record_search(**recorded)
+            service.record_search(**recorded)
         data = {**data, "log": signed_log}
         context.update(
             results=results,
@@ -137,18 +136,6 @@ def search(request):
         # count the search); each answer from the app's cache still records one.
         remember(response, search=recorded)
     return cache_publicly(request, response, shared=0)
-
-
-def record_search(*, query: str, language: str, results: int) -> None:
-    SearchLog.objects.create(
-        query=query, normalised=analysis.normalise_query(query), language=language, results=results
-    )
-
-
-@receiver(served_from_cache)
-def _record_cached_search(sender, request, facts, **kwargs) -> None:
-    if "search" in facts:
-        record_search(**facts["search"])
 
 
 def _better_spelling(query: Query, results) -> str:

@@ -1,5 +1,8 @@
 """The search page kept whole for visitors: every search still counted, clicks still attributed."""
 
+import subprocess
+import sys
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -62,3 +65,15 @@ def test_signed_in_readers_get_their_own_page(client, content, customer, databas
     assert "X-Page-Cache" not in response and "public" not in response.get("Cache-Control", "")
     assert content["ticket"].reference in response.content.decode()
     assert SearchLog.objects.count() == 2
+
+
+def test_searches_are_counted_by_a_worker_that_has_served_only_cached_pages():
+    # A worker's first requests may all be answered by the page cache, before any view module
+    # (or the URLconf) is imported: the receiver must be connected when the app is ready.
+    code = (
+        "import django; django.setup(); import sys;"
+        "from portal.page_cache import served_from_cache;"
+        "print(served_from_cache.has_listeners(), 'portal.search.views' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]
