@@ -356,10 +356,20 @@ PORTAL_TASKS_ON_RQ = TASK_BACKEND == "rq"  # the scheduler then recovers dead wo
 QUEUE_URL = os.environ.get("PORTAL_QUEUE_URL", REDIS_URL or "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {"default": {"URL": QUEUE_URL, "DEFAULT_TIMEOUT": 600}}
 RQ = {"QUEUE_CLASS": "portal.queue.RetryingQueue", "JOB_CLASS": "django_tasks_rq.Job"}
+
+
+def retry_pauses(text: str) -> tuple[int, ...]:
+    """Whole seconds separated by commas ("10,60,300"); anything else stops start-up with a reason."""
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not all(part.isdigit() for part in parts):
+        raise ImproperlyConfigured(
+            f"PORTAL_TASK_RETRY_PAUSES must be whole seconds separated by commas, such as 10,60,300; got {text!r}."
+        )
+    return tuple(int(part) for part in parts)
+
+
 # Pauses in seconds before each retry of a failed task on RQ; their number is the number of retries.
-PORTAL_TASK_RETRY_PAUSES = tuple(
-    int(pause) for pause in os.environ.get("PORTAL_TASK_RETRY_PAUSES", "10,60,300,1800").split(",") if pause.strip()
-)
+PORTAL_TASK_RETRY_PAUSES = retry_pauses(os.environ.get("PORTAL_TASK_RETRY_PAUSES", "10,60,300,1800"))
 
 # E-mail: a file folder by default so a first run sends nothing; EMAIL_URL-style settings below.
 # Every message goes out through the configured backend with the request id on it (portal/observability.py).

@@ -49,3 +49,24 @@ def test_production_deploy_check_is_clean_with_secrets():
         "WARNING",
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("pauses", ["10,soon,300", "-5", "1.5,2", "ten"])
+def test_odd_retry_pauses_stop_start_up_with_a_reason(pauses):
+    result = run_check(
+        {
+            "DJANGO_SECRET_KEY": GOOD_KEY,
+            "DJANGO_ALLOWED_HOSTS": "portal.example.com",
+            "REDIS_URL": REDIS,
+            "PORTAL_TASK_RETRY_PAUSES": pauses,
+        }
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: PORTAL_TASK_RETRY_PAUSES must be whole seconds" in result.stderr
+
+
+def test_retry_pauses_read_whole_seconds():
+    from portal.settings.base import retry_pauses
+
+    assert retry_pauses("10, 60,300,") == (10, 60, 300)
+    assert retry_pauses("") == ()
