@@ -13,6 +13,13 @@ from tests.tickets.conftest import agent, calendar, make_ticket, policy, queue, 
 BACKENDS = ["database"] + (["elasticsearch"] if os.environ.get("ELASTICSEARCH_URL") else [])
 
 
+@pytest.fixture
+def database(settings):
+    """The database backend alone (the page and analytics tests)."""
+    settings.ELASTICSEARCH_URL = ""
+    return service.database
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request, db, settings):
     """Each behaviour test runs on the database backend, and on Elasticsearch when a cluster is given."""

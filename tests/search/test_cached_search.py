@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal.search import service
 from portal.search.models import SearchLog
 
 from .conftest import indexed
@@ -15,12 +14,6 @@ from .conftest import indexed
 pytestmark = pytest.mark.django_db
 
 SEARCH = "/search/"
-
-
-@pytest.fixture
-def database(settings):
-    settings.ELASTICSEARCH_URL = ""
-    return service.database
 
 
 def test_a_visitors_search_is_answered_from_the_cache_and_still_counted(client, content, database):

@@ -24,12 +24,6 @@ pytestmark = pytest.mark.django_db
 SEARCH = "/search/"
 
 
-@pytest.fixture
-def database(settings):
-    settings.ELASTICSEARCH_URL = ""
-    return service.database
-
-
 def test_the_page_lists_ranked_results_with_facets_and_highlights(client, content, database):
     indexed(database)
     response = client.get(SEARCH, {"q": "password"})
