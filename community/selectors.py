@@ -308,6 +308,8 @@ def thread(user, topic: Topic, page_number) -> ThreadPage:
         for post_id in Flag.objects.filter(post_id__in=ids, resolution="open").values_list("post_id", flat=True):
             result.open_flags[post_id] = result.open_flags.get(post_id, 0) + 1
     decorate_posts(shown, result)
+    for post in shown:
+        post.mine = signed_in and post.author_id == user.pk  # the reader wrote it (edit, delete, no vote)
     return result
 
 

@@ -450,7 +450,8 @@ def post_history(request, pk):
 
 
 def _back(request, fallback: str) -> str:
-    target = request.POST.get("next", "")
+    # A post's buttons carry it in their address (`formaction`); other forms as a field.
+    target = request.POST.get("next") or request.GET.get("next", "")
     if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return fallback

@@ -49,6 +49,10 @@ def test_ask_answer_accept_and_moderate(browser, live_site, screenshot):
     answer.get_by_label("Your reply").fill("Guests are isolated by design: turn on *Allow local printing*.")
     answer.get_by_role("button", name="Post reply").click()
     answer.locator(".post__body", has_text="Allow local printing").wait_for()
+    # Votes are buttons of the page's one form (no token per post): they work without JavaScript too.
+    answer.locator("article.post--opening").get_by_role("button", name="▲ Helpful").click()
+    answer.locator("article.post--opening .vote__button.is-on").wait_for()
+    assert answer.locator("article.post--opening .vote__score").inner_text().startswith("1")
 
     # The asker accepts it: the topic is solved and the answer sits under the question.
     ask.goto(topic_url)
@@ -84,6 +88,13 @@ def test_ask_answer_accept_and_moderate(browser, live_site, screenshot):
     mod.get_by_text("Nothing waits for a moderator.").wait_for()
     ask.goto(topic_url)
     assert ask.locator(".post__body", has_text="printers.example.com").count() == 1
+
+    # A moderator hides it again from the topic page itself.
+    mod.goto(topic_url)
+    mod.locator("article.post", has_text="printers.example.com").get_by_role("button", name="Hide").click()
+    mod.locator("article.post--hidden", has_text="printers.example.com").wait_for()
+    ask.goto(topic_url)
+    assert ask.get_by_text("printers.example.com").count() == 0
 
 
 def test_hostile_posts_run_nothing_in_the_browser(browser, live_site):

@@ -638,3 +638,38 @@ def test_an_image_with_broken_metadata_is_refused_with_a_reason(client, site, qu
     )
     assert response.status_code == 400 and "could not be read as an image" in response.content.decode()
     assert not Post.objects.filter(body_source="Broken").exists()
+
+
+def _footer(html: str, post) -> str:
+    """The action footer of one post on a topic page."""
+    article = html.split(f'id="post-{post.pk}"', 1)[1]
+    return article.split('<footer class="post__actions">', 1)[1].split("</footer>", 1)[0]
+
+
+def test_post_buttons_share_one_form_and_each_reader_sees_their_own_state(
+    client, site, question, asker, helper, newcomer
+):
+    answer = services.reply(topic=question, author=helper, body="An answer")
+    opening = question.posts.get(is_opening=True)
+    services.vote(post=answer, user=asker, value=1)
+    url = question.get_absolute_url()
+    seen_by_asker = signed_in(client, asker).get(url).content.decode()
+    seen_by_newcomer = signed_in(client, newcomer).get(url).content.decode()  # same process, same fragments
+    for html in (seen_by_asker, seen_by_newcomer):
+        # The buttons hold no token: they submit the page's one form to their own addresses.
+        assert html.count('<form method="post" id="post-actions" hidden>') == 1
+        for post in (opening, answer):
+            assert "<form" not in _footer(html, post) and "csrfmiddlewaretoken" not in _footer(html, post)
+    vote_url = reverse("community:vote", args=[answer.pk])
+    assert f'form="post-actions" formaction="{vote_url}?next=' in _footer(seen_by_asker, answer)
+    assert 'aria-pressed="true"' in _footer(seen_by_asker, answer)  # the asker's own vote
+    assert 'aria-pressed="true"' not in _footer(seen_by_newcomer, answer)
+    assert "Edit" in _footer(seen_by_asker, opening) and "Edit" not in _footer(seen_by_newcomer, opening)
+    # What a click sends: the button's value, to its address, back to the post.
+    client = signed_in(client, newcomer)
+    back = f"{url}#post-{answer.pk}"
+    response = client.post(f"{vote_url}?next={back.replace('#', '%23')}", {"value": "1"})
+    assert response.status_code == 302 and response["Location"] == back
+    answer.refresh_from_db()
+    assert answer.score == 2
+    assert 'aria-pressed="true"' in _footer(client.get(url).content.decode(), answer)
