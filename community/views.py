@@ -17,6 +17,7 @@ from portal.cache_versions import COMMUNITY, versions
 from portal.jsonld import json_ld
 from portal.markdown import markdown_to_text
 from portal.page_cache import cache_publicly
+from portal.text import has_controls
 from themes.brand import brand_for_request
 
 from . import access, bridges, selectors, services
@@ -452,6 +453,8 @@ def post_history(request, pk):
 def _back(request, fallback: str) -> str:
     # A post's buttons carry it in their address (`formaction`); other forms as a field.
     target = request.POST.get("next") or request.GET.get("next", "")
+    if has_controls(target) or len(target) > 2000:
+        return fallback  # an address with control characters (NUL, CR, LF) names no page of ours
     if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return fallback

@@ -26,6 +26,11 @@ def single_line(text: str) -> str:
     return _SPACES.sub(" ", _CONTROLS.sub(" ", strip_invisible(text))).strip()
 
 
+def has_controls(text: str) -> bool:
+    """Whether the text holds a line break or another control character (NUL, CR, LF, DEL…)."""
+    return bool(_CONTROLS.search(text or ""))
+
+
 def ascii_digits(text: str) -> bool:
     """Whether the text is one or more of 0–9 and nothing else.
 

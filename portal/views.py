@@ -25,15 +25,14 @@ def server_error(request):
     """Any error nothing else caught. The database away (restarting, failing over) answers 503 with
     Retry-After, so a load balancer and a person both know to try again; anything else 500. The page
     reads nothing from the database, and names the request id the logs carry."""
+    from portal.api.problems import problem_response
     from portal.observability import request_id
 
     away = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
     status = 503 if away else 500
     if request.path.startswith("/api/"):
         detail = "The database cannot be reached; try again shortly." if away else "An unexpected error."
-        body = {"type": "https://portal.example/problems/" + ("unavailable" if away else "error"), "status": status}
-        response = JsonResponse({**body, "detail": detail, "request_id": request_id()}, status=status)
-        response["Content-Type"] = "application/problem+json"
+        response = problem_response(status, "unavailable" if away else "error", detail, request_id=request_id())
     else:
         response = HttpResponse(render_to_string("500.html", {"away": away, "request_id": request_id()}), status=status)
     if away:

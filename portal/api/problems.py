@@ -35,6 +35,12 @@ def problem(status: int, kind: str, detail: str, **extra) -> Response:
     return Response(body, status=status, content_type=PROBLEM)
 
 
+def problem_response(status: int, kind: str, detail: str, **extra) -> JsonResponse:
+    """The same document outside DRF's views (unmatched addresses, the error handler)."""
+    body = {"type": TYPE_BASE + kind, "title": _title(status), "status": status, "detail": detail, **extra}
+    return JsonResponse(body, status=status, content_type=PROBLEM)
+
+
 def handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -74,10 +80,4 @@ def not_found(request, unmatched=""):
         if match is not None and match.func is not not_found:
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
-    body = {
-        "type": TYPE_BASE + "not-found",
-        "title": _title(404),
-        "status": 404,
-        "detail": "No such address in the API.",
-    }
-    return JsonResponse(body, status=404, content_type=PROBLEM)
+    return problem_response(404, "not-found", "No such address in the API.")

@@ -31,7 +31,11 @@ def send_notification_email(*, notification_id: int) -> None:
     """E-mail one notification in the recipient's language; sends at most once."""
     if not _claim(notification_id):
         return
-    notification = Notification.objects.select_related("recipient", "recipient__site").get(pk=notification_id)
+    notification = (
+        Notification.objects.select_related("recipient", "recipient__site").filter(pk=notification_id).first()
+    )
+    if notification is None:
+        return  # deleted since it was claimed (its person erased)
     recipient = notification.recipient
     context = {"notification": notification, "link": emails.absolute(notification.url, recipient.site)}
     if notification.purpose:

@@ -361,7 +361,7 @@ RQ = {"QUEUE_CLASS": "portal.queue.RetryingQueue", "JOB_CLASS": "django_tasks_rq
 def retry_pauses(text: str) -> tuple[int, ...]:
     """Whole seconds separated by commas ("10,60,300"); anything else stops start-up with a reason."""
     parts = [part.strip() for part in text.split(",") if part.strip()]
-    if not all(part.isdigit() for part in parts):
+    if not all(part.isascii() and part.isdigit() for part in parts):  # "²" is a digit to isdigit()
         raise ImproperlyConfigured(
             f"PORTAL_TASK_RETRY_PAUSES must be whole seconds separated by commas, such as 10,60,300; got {text!r}."
         )

@@ -673,3 +673,17 @@ def test_post_buttons_share_one_form_and_each_reader_sees_their_own_state(
     answer.refresh_from_db()
     assert answer.score == 2
     assert 'aria-pressed="true"' in _footer(client.get(url).content.decode(), answer)
+
+
+@pytest.mark.parametrize("target", ["/community/\x00", "/a\r\nb", "/x" * 1500, "//evil.example/", "²"])
+def test_an_odd_return_address_falls_back_to_the_post(client, site, question, asker, helper, target):
+    from urllib.parse import quote
+
+    answer = services.reply(topic=question, author=helper, body="An answer")
+    client = signed_in(client, asker)
+    vote_url = reverse("community:vote", args=[answer.pk])
+    for response in (
+        client.post(f"{vote_url}?next={quote(target)}", {"value": "1"}),  # a post's button
+        client.post(vote_url, {"value": "0", "next": target}),  # a form's field
+    ):
+        assert response.status_code == 302 and response["Location"] == answer.get_absolute_url()

@@ -35,3 +35,6 @@ def test_the_api_answers_a_problem(visitor):
     answer = visitor.get("/api/v1/broken/database/")
     assert answer.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert answer["Content-Type"] == "application/problem+json" and answer.json()["status"] == 503
+    problem = answer.json()
+    assert problem["type"].endswith("/unavailable") and problem["title"] == "Service Unavailable"
+    assert problem["request_id"] == answer["X-Request-ID"] and answer["Retry-After"] == "30"

@@ -51,7 +51,7 @@ def test_production_deploy_check_is_clean_with_secrets():
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("pauses", ["10,soon,300", "-5", "1.5,2", "ten"])
+@pytest.mark.parametrize("pauses", ["10,soon,300", "-5", "1.5,2", "ten", "²", "10,٣"])
 def test_odd_retry_pauses_stop_start_up_with_a_reason(pauses):
     result = run_check(
         {
