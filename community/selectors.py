@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.accounts.models import public_name
-from portal.cache_versions import COMMUNITY, versions
+from portal.cache_versions import COMMUNITY, per_request, versions
 from portal.membership import points as ledger
 
 from . import access
@@ -42,11 +42,15 @@ def all_categories() -> list[Category]:
     version of the community (anything that changes their counters starts a new one) and for
     at most CATEGORIES_SECONDS (products are renamed elsewhere)."""
     key = f"community:categories:{versions(COMMUNITY)}"
-    found = cache.get(key)
-    if found is None:
-        found = list(Category.objects.select_related("product"))
-        cache.set(key, found, CATEGORIES_SECONDS)
-    return found
+
+    def cached():
+        found = cache.get(key)
+        if found is None:
+            found = list(Category.objects.select_related("product"))
+            cache.set(key, found, CATEGORIES_SECONDS)
+        return found
+
+    return per_request(key, cached)
 
 
 def on_site(category: Category, site_id: int | None) -> bool:

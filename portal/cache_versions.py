@@ -11,6 +11,7 @@ larger than any used in a key before (unless it was bumped more often than once 
 """
 
 import time
+from contextvars import ContextVar
 
 from django.core.cache import cache
 
@@ -25,8 +26,11 @@ COMMUNITY = "community"
 SEARCH = "search"
 #: Webhook subscriptions: which endpoints take which events.
 WEBHOOKS = "webhooks"
+#: Who may do what: groups, permissions, who belongs to which group, and memberships
+#: (portal.accounts.access, portal.membership.entitlements).
+ACCESS = "access"
 
-NAMES = (CONTENT, BRAND, COMMUNITY, SEARCH, WEBHOOKS)
+NAMES = (CONTENT, BRAND, COMMUNITY, SEARCH, WEBHOOKS, ACCESS)
 
 
 def _key(name: str) -> str:
@@ -45,25 +49,66 @@ def versions(*names: str) -> str:
     return joined
 
 
+#: Within one request, what has been read already: each version, and values kept by `per_request`.
+_request: ContextVar[dict | None] = ContextVar("portal_request_cache", default=None)
+
+
+class RequestScopeMiddleware:
+    """Each version is read once per request: a page that asks for the community version three
+    times (lists, categories, counters) costs one cache read, and sees one consistent version
+    throughout. Outside a request (tasks, commands) every read goes to the cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+def per_request(key: str, make):
+    """`make()` once per request for `key` (a key that holds every version its value depends
+    on); outside a request, every time."""
+    memo = _request.get()
+    if memo is None:
+        return make()
+    key = f"value:{key}"
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
+
+
 def versions_with(names, keys) -> tuple[str, dict]:
     """The current versions of `names` (joined) and the cached values of `keys`, in one cache read:
     for values stored beside the versions they were made under (the page cache)."""
     version_keys = [_key(name) for name in names]
+    memo = _request.get()
+    known = {key: memo[key] for key in version_keys if key in memo} if memo is not None else {}
+    wanted = [key for key in version_keys if key not in known]
     # A copy: with Redis away django-redis answers every get_many with one shared empty dict, and
     # what we put in it would come back to the next caller (Wagtail's renditions read ints).
-    found = dict(cache.get_many([*version_keys, *keys]))
-    for key in version_keys:
+    found = dict(cache.get_many([*wanted, *keys])) if wanted or keys else {}
+    for key in wanted:
         if key not in found:
             cache.add(key, _start(), None)
             found[key] = cache.get(key, _start())
+        if memo is not None:
+            memo[key] = found[key]
+    found.update(known)
     joined = ".".join(str(found[key]) for key in version_keys)
     return joined, {key: found[key] for key in keys if key in found}
 
 
 def bump(*names: str) -> None:
     """Start a new version of each of `names`: what was cached under the old one is not read again."""
+    memo = _request.get()
     for name in names:
         key = _key(name)
+        if memo is not None:
+            memo.pop(key, None)  # this request's next read sees the new version
         try:
             cache.incr(key)
         except ValueError:  # never read yet, or evicted

@@ -15,7 +15,7 @@ from django.utils import translation
 from wagtail.models import Site
 
 from portal.addresses import page_path
-from portal.cache_versions import BRAND, CONTENT, bump, versions
+from portal.cache_versions import BRAND, CONTENT, bump, per_request, versions
 
 from .models import DEFAULT_PRIMARY_COLOUR, BrandingSettings
 
@@ -71,11 +71,15 @@ def build_brand(site: Site | None) -> Brand:
 def brand_for_request(request) -> Brand:
     host = request.get_host()
     key = f"themes:brand:{versions(BRAND, CONTENT)}:{host}:{translation.get_language()}"
-    brand = cache.get(key)
-    if brand is None:
-        brand = build_brand(Site.find_for_request(request))
-        cache.set(key, brand, BRAND_CACHE_SECONDS)
-    return brand
+
+    def cached():
+        brand = cache.get(key)
+        if brand is None:
+            brand = build_brand(Site.find_for_request(request))
+            cache.set(key, brand, BRAND_CACHE_SECONDS)
+        return brand
+
+    return per_request(key, cached)
 
 
 @receiver(post_save, sender=BrandingSettings)

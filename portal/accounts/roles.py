@@ -183,8 +183,10 @@ def role_codes(user) -> set[str]:
     """The role codes a user holds (superusers hold the admin role too)."""
     if not user.is_authenticated:
         return set()
+    from .access import of
+
     by_name = {name: code for code, name in ROLE_GROUPS.items()}
-    codes = {by_name[name] for name in user.groups.values_list("name", flat=True) if name in by_name}
+    codes = {by_name[name] for name in of(user).groups if name in by_name}
     if user.is_superuser:
         codes.add(ADMIN)
     return codes

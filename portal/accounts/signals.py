@@ -10,9 +10,12 @@ ledger). Accounts never imports those apps.
 from dataclasses import dataclass
 
 from allauth.account.signals import user_signed_up
+from django.contrib.auth.models import Group, Permission
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from . import services
+from . import access, services
+from .models import User
 
 dashboard_cards = Signal()
 optional_mail = Signal()
@@ -45,3 +48,31 @@ class DashboardCard:
 @receiver(user_signed_up)
 def make_new_user_a_customer(sender, request, user, **kwargs) -> None:
     services.on_signed_up(user=user, language=getattr(request, "LANGUAGE_CODE", ""))
+
+
+# Who may do what (portal.accounts.access): groups, permissions and who holds them.
+@receiver(m2m_changed, sender=User.groups.through)
+@receiver(m2m_changed, sender=User.user_permissions.through)
+def _persons_groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:  # person.groups.add(…): one person
+        access.forget([instance.pk])
+    elif pk_set is not None:  # group.user_set.add(…): these people
+        access.forget(pk_set)
+    else:  # group.user_set.clear(): whoever was in it
+        access.changed()
+
+
+@receiver(m2m_changed, sender=Group.permissions.through)
+def _group_permissions_changed(sender, action, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        access.changed()
+
+
+@receiver(post_save, sender=Group)
+@receiver(post_delete, sender=Group)
+@receiver(post_save, sender=Permission)
+@receiver(post_delete, sender=Permission)
+def _groups_changed(sender, **kwargs) -> None:
+    access.changed()

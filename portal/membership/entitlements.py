@@ -2,9 +2,17 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import F
+from django.utils import timezone
 
+from portal.cache_versions import ACCESS, versions_with
+
+from .choices import SubscriptionStatus
 from .models import Subscription
+
+#: The longest a person's membership windows are trusted without a version change.
+WINDOWS_SECONDS = 300
 
 
 def is_member(user) -> bool:
@@ -13,9 +21,28 @@ def is_member(user) -> bool:
         return False
     cached = getattr(user, "_portal_is_member", None)
     if cached is None:
-        cached = Subscription.objects.active().covering(user).exists()
-        user._portal_is_member = cached  # one query per request, however often it is asked
+        now = timezone.now()
+        cached = any(starts <= now < ends for starts, ends in membership_windows(user))
+        user._portal_is_member = cached  # asked once per request, however often
     return cached
+
+
+def membership_windows(user) -> tuple:
+    """(starts, ends) of every active subscription covering the person that has not ended, kept in
+    the shared cache under the access version (a subscription saved or deleted starts a new one).
+    Windows, not a yes or no, so a subscription that starts or ends needs no change to be seen."""
+    key = f"membership-windows:{user.pk}:{user.organisation_id or 0}"
+    version, cached = versions_with([ACCESS], [key])
+    entry = cached.get(key)
+    if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == version:
+        return entry[1]
+    windows = tuple(
+        Subscription.objects.filter(status=SubscriptionStatus.ACTIVE, ends_at__gt=timezone.now())
+        .covering(user)
+        .values_list("starts_at", "ends_at")
+    )
+    cache.set(key, (version, windows), WINDOWS_SECONDS)
+    return windows
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every log line, queued task and e-mail of this request carries its id.
     "portal.observability.RequestIdMiddleware",
+    # Each cache version is read once per request (portal/cache_versions.py).
+    "portal.cache_versions.RequestScopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -163,6 +165,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # Django's backend (staff in the admin) and allauth's (e-mail and password on the portal).
 AUTHENTICATION_BACKENDS = [
+    # Permissions only, from the shared cache (portal/accounts/access.py); its answer is final.
+    "portal.accounts.access.PermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

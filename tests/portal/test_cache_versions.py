@@ -56,3 +56,53 @@ def test_a_bump_in_one_worker_is_read_by_the_other_at_once(two_workers, monkeypa
     bump(CONTENT)
     monkeypatch.setattr(cache_versions, "cache", this_worker)
     assert versions(CONTENT) != seen_before
+
+
+def test_within_a_request_each_version_is_read_once_and_its_own_bump_is_seen():
+    from django.core.cache import cache
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from portal.cache_versions import RequestScopeMiddleware
+
+    seen = {}
+
+    def view(request):
+        first = versions(COMMUNITY)
+        cache.incr("version:community")  # another worker's change, made while this page renders
+        seen["same while rendering"] = versions(COMMUNITY) == first
+        bump(COMMUNITY)  # this request's own change
+        seen["own change seen"] = versions(COMMUNITY) != first
+        seen["last"] = versions(COMMUNITY)
+        return HttpResponse()
+
+    RequestScopeMiddleware(view)(RequestFactory().get("/"))
+    assert seen["same while rendering"] and seen["own change seen"]
+    assert versions(COMMUNITY) == seen["last"]  # outside the request: read from the cache again
+
+
+def test_a_value_is_made_once_per_request_and_every_time_outside_one():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from portal.cache_versions import RequestScopeMiddleware, per_request
+
+    made = []
+
+    def make():
+        made.append(1)
+        return len(made)
+
+    def view(request):
+        assert per_request("thing:1", make) == per_request("thing:1", make) == 1
+        per_request("thing:2", make)
+        return HttpResponse()
+
+    RequestScopeMiddleware(view)(RequestFactory().get("/"))
+    assert len(made) == 2
+    made.clear()
+    RequestScopeMiddleware(view)(RequestFactory().get("/"))  # the next request makes them again
+    assert len(made) == 2
+    per_request("thing:1", make)
+    per_request("thing:1", make)
+    assert len(made) == 4
