@@ -21,6 +21,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 HOST, PORT = "127.0.0.1", 8765
 DURATION = os.environ.get("BENCH_DURATION", "10s")
+#: Each page is asked for this long, unmeasured, before it is measured (ours and the peers' alike):
+#: the workers' first requests compile templates and fill their caches. "0s" measures from cold.
+WARMUP = os.environ.get("BENCH_WARMUP", "2s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
 #: Comma-separated words; only pages whose label contains one are measured (the bare view always is).
 ONLY = [word.strip() for word in os.environ.get("BENCH_ONLY", "").split(",") if word.strip()]
@@ -156,6 +159,9 @@ def run_wrk(path: str, cookie: str | None, *, port: int = PORT) -> tuple[float, 
     headers = ["-H", "X-Forwarded-Proto: https"]
     if cookie:
         headers += ["-H", f"Cookie: sessionid={cookie}"]
+    if WARMUP.rstrip("s") not in ("", "0"):
+        warm = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{WARMUP}", *headers, f"http://{HOST}:{port}{path}"]
+        subprocess.run(warm, check=True, capture_output=True)
     output = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", *headers, f"http://{HOST}:{port}{path}"],
         check=True,

@@ -1,5 +1,6 @@
 """The home page of each site: the front door to help, community and support."""
 
+from django.core.cache import cache
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,11 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Locale, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
+
+from portal.cache_versions import CONTENT, versions
+
+#: The longest the home page's list of knowledge bases is kept without a content change.
+HELP_PAGES_SECONDS = 600
 
 
 class HomePage(Page):
@@ -60,12 +66,25 @@ class HomePage(Page):
                 return RouteResult(specific)
         return super().route(request, path_components)
 
+    def help_pages(self) -> tuple:
+        """The help root below this home page and its first twelve knowledge bases, as every reader
+        sees them (live, under no view restriction): kept per content version, which publishing,
+        moving and restricting pages start anew."""
+        key = f"home:help:{versions(CONTENT)}:{self.pk}"
+        found = cache.get(key)
+        if found is None:
+            help_index = self.get_children().live().public().filter(slug="help").first()
+            topics = list(help_index.get_children().live().public()[:12]) if help_index else []
+            found = (help_index, topics)
+            cache.set(key, found, HELP_PAGES_SECONDS)
+        return found
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # Pages below the help root are products' knowledge bases; list what this reader may see.
-        help_index = self.get_children().live().public().filter(slug="help").first()
+        help_index, help_topics = self.help_pages()
         context["help_index"] = help_index
-        context["help_topics"] = help_index.get_children().live().public()[:12] if help_index else []
+        context["help_topics"] = help_topics
         if help_index is not None:
             from knowledge_base.selectors import popular_articles
 

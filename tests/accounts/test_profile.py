@@ -61,3 +61,18 @@ def test_time_zone_select_marks_the_saved_zone_and_ties_errors_to_the_field(cust
     assert 'name="time_zone"' in html
     assert 'aria-invalid="true"' in html
     assert 'aria-describedby="id_time_zone_error"' in html
+
+
+def test_the_country_list_is_in_the_reader_s_language_with_theirs_chosen(customer_client, customer, settings):
+    data = {"display_name": "Kata", "first_name": "", "last_name": "", "locale": "sl", "time_zone": "Europe/Ljubljana"}
+    assert customer_client.post(reverse("accounts:profile"), {**data, "country": "SI"}).status_code == HTTPStatus.FOUND
+    customer.refresh_from_db()
+    assert customer.country == "SI"
+    html = customer_client.get(reverse("accounts:profile")).content.decode()  # in Slovenian, as chosen
+    assert '<option value="SI" selected>Slovenija</option>' in html
+    assert html.count("<option value=") > 240 and html.count(" selected>") == 3  # country, language, time zone
+    customer_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = customer_client.get(reverse("accounts:profile")).content.decode()
+    assert '<option value="SI" selected>Slovenia</option>' in html
+    response = customer_client.post(reverse("accounts:profile"), {**data, "country": "XX"})
+    assert response.status_code == HTTPStatus.OK and b'aria-invalid="true"' in response.content

@@ -78,3 +78,32 @@ def test_anonymous_home_makes_no_writes(client, site):
     with CaptureQueriesContext(connection) as queries:
         client.get("/")
     assert not [q for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
+
+
+def test_the_home_lists_knowledge_bases_as_they_are_published_restricted_and_unpublished(client, site, customer):
+    from wagtail.models import PageViewRestriction
+
+    from knowledge_base.models import HelpIndexPage, KnowledgeBasePage
+
+    client.force_login(customer)  # signed in: rendered every time, the list itself from the cache
+    help_index = HelpIndexPage.objects.get()
+    assert "Router AX3" not in client.get("/").content.decode()
+    base = KnowledgeBasePage(title="Router AX3", slug="router-ax3")
+    help_index.add_child(instance=base)
+    base.save_revision().publish()
+    assert "Router AX3" in client.get("/").content.decode()
+    restriction = PageViewRestriction.objects.create(page=base, restriction_type=PageViewRestriction.LOGIN)
+    assert "Router AX3" not in client.get("/").content.decode()
+    restriction.delete()
+    assert "Router AX3" in client.get("/").content.decode()
+    base.unpublish()
+    assert "Router AX3" not in client.get("/").content.decode()
+
+
+def test_the_signed_in_home_query_count_is_pinned(client, site, customer, django_assert_num_queries):
+    client.force_login(customer)
+    client.get("/")
+    # The person, Wagtail's routing (site, locale, page) and its restriction check (2); the list of
+    # knowledge bases, the popular articles and the reader's access come from the cache.
+    with django_assert_num_queries(6):
+        assert client.get("/").status_code == HTTPStatus.OK
