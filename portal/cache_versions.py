@@ -29,8 +29,12 @@ WEBHOOKS = "webhooks"
 #: Who may do what: groups, permissions, who belongs to which group, and memberships
 #: (portal.accounts.access, portal.membership.entitlements).
 ACCESS = "access"
+#: Offers and what they aim at (segments, RFM groups): portal.customers.offers.
+OFFERS = "offers"
+#: Consent purposes (their version, whether required, active): portal.privacy.consent.
+PURPOSES = "purposes"
 
-NAMES = (CONTENT, BRAND, COMMUNITY, SEARCH, WEBHOOKS, ACCESS)
+NAMES = (CONTENT, BRAND, COMMUNITY, SEARCH, WEBHOOKS, ACCESS, OFFERS, PURPOSES)
 
 
 def _key(name: str) -> str:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+
+from portal.cache_versions import OFFERS, versions
 
 from .models import Exposure, Offer
 from .segments import current_segments
@@ -35,15 +38,29 @@ def running(today) -> QuerySet:
     )
 
 
-def aimed_through(offer: Offer, codes: set[str]) -> str:
-    """The first of the offer's segments the person is in ("" when none)."""
-    for segment in offer.segments.all():
-        if segment.code in codes:
-            return segment.code
-    for group in offer.rfm_groups.all():
-        if f"rfm:{group.code}" in codes:
-            return f"rfm:{group.code}"
-    return ""
+#: The longest the running offers are kept without a change to an offer, segment or RFM group.
+RUNNING_SECONDS = 600
+
+
+def running_with_aims(today) -> list[tuple[Offer, tuple[str, ...]]]:
+    """The offers running on `today`, each with the codes it aims at in order (its segments, then
+    its RFM groups as "rfm:<code>"): the same for everyone, so kept in the cache under the offers
+    version (portal.customers.signals starts a new one on any change)."""
+    key = f"customers:running-offers:{versions(OFFERS)}:{today.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        found = [
+            (
+                offer,
+                (
+                    *(segment.code for segment in offer.segments.all()),
+                    *(f"rfm:{group.code}" for group in offer.rfm_groups.all()),
+                ),
+            )
+            for offer in running(today)
+        ]
+        cache.set(key, found, RUNNING_SECONDS)
+    return found
 
 
 def offers_for(person, *, now: datetime | None = None) -> list[Offer]:
@@ -56,8 +73,8 @@ def offers_for(person, *, now: datetime | None = None) -> list[Offer]:
     if not codes:
         return []
     audience = []
-    for offer in running(timezone.localdate(now)):
-        aimed = aimed_through(offer, codes)
+    for offer, aims in running_with_aims(timezone.localdate(now)):
+        aimed = next((code for code in aims if code in codes), "")
         if aimed:
             audience.append((offer, aimed, in_holdout("offer", offer.pk, person.pk, offer.holdout_percent)))
     if not audience:

@@ -1,6 +1,6 @@
 """The customer page reached from the desk's customer panel and from a community profile (staff)."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +11,8 @@ from portal.membership.models import Redemption
 from portal.privacy.consent import PROFILING, consent_changed
 from tickets.selectors import PanelSection
 from tickets.signals import customer_panel
+
+from .models import Offer
 
 
 @receiver(customer_panel, dispatch_uid="customers.desk_section")
@@ -79,3 +81,28 @@ def aimed_content_changed(sender, **kwargs):
     from portal.cache_versions import CONTENT, bump
 
     bump(CONTENT)
+
+
+@receiver(post_save, sender="customers.Offer", dispatch_uid="customers.offer_saved")
+@receiver(post_delete, sender="customers.Offer", dispatch_uid="customers.offer_deleted")
+@receiver(post_save, sender="customers.Segment", dispatch_uid="customers.segment_saved")
+@receiver(post_delete, sender="customers.Segment", dispatch_uid="customers.segment_deleted")
+@receiver(post_save, sender="customers.RFMGroup", dispatch_uid="customers.rfm_group_saved")
+@receiver(post_delete, sender="customers.RFMGroup", dispatch_uid="customers.rfm_group_deleted")
+def offers_changed(sender, **kwargs):
+    """The running offers and their aims are cached (offers.running_with_aims): read them again."""
+    from django.db import transaction
+
+    from portal.cache_versions import OFFERS, bump
+
+    bump(OFFERS)
+    transaction.on_commit(lambda: bump(OFFERS))
+
+
+def offer_aims_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        offers_changed(sender)
+
+
+m2m_changed.connect(offer_aims_changed, sender=Offer.segments.through, dispatch_uid="customers.offer_segments")
+m2m_changed.connect(offer_aims_changed, sender=Offer.rfm_groups.through, dispatch_uid="customers.offer_rfm_groups")

@@ -7,12 +7,15 @@ retried request writes one row.
 
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale
+
+from portal.cache_versions import PURPOSES, versions
 
 from .models import ConsentEvent, Purpose
 
@@ -46,8 +49,20 @@ def purposes(*, optional_only: bool = False) -> list[Purpose]:
     return [translated.get(original.translation_key, original) for original in originals]
 
 
+#: The longest a purpose is kept without a change to any purpose.
+PURPOSE_SECONDS = 600
+
+
 def purpose(code: str) -> Purpose | None:
-    return Purpose.objects.filter(locale=Locale.get_default(), code=code, is_active=True).first()
+    """The active purpose `code` in the default language. Every page that asks what a person allows
+    reads it, so it is kept in the cache under the purposes version (a purpose saved or deleted
+    starts a new one, portal.privacy.signals)."""
+    key = f"privacy:purpose:{versions(PURPOSES)}:{code}"
+    found = cache.get(key)
+    if not isinstance(found, tuple):  # (the purpose or None,): an unknown code is kept too
+        found = (Purpose.objects.filter(locale=Locale.get_default(), code=code, is_active=True).first(),)
+        cache.set(key, found, PURPOSE_SECONDS)
+    return found[0]
 
 
 def latest(person) -> dict[str, ConsentEvent]:

@@ -74,9 +74,39 @@ def test_an_offer_is_shown_to_its_segment_only_within_its_dates(champions, benef
     exposure.refresh_from_db()
     assert exposure.times == 2
     today = timezone.localdate()
-    Offer.objects.filter(pk=offer.pk).update(ends_on=today - timedelta(days=1))
+    # Saved as the admin saves it: the running offers are kept in the cache until an offer changes.
+    offer.ends_on = today - timedelta(days=1)
+    offer.save()
     assert offers.offers_for(risky) == []
-    Offer.objects.filter(pk=offer.pk).update(ends_on=None, starts_on=today + timedelta(days=1))
+    offer.ends_on, offer.starts_on = None, today + timedelta(days=1)
+    offer.save()
+    assert offers.offers_for(risky) == []
+
+
+def test_the_running_offers_are_read_once_and_again_after_any_change_to_them(champions, benefit):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    offer = make_offer(benefit, "at_risk")
+    risky = champions[-1]
+    assert offers.offers_for(risky) == [offer]
+    with CaptureQueriesContext(connection) as again:
+        offers.offers_for(risky)
+    assert not any('"customers_offer"' in query["sql"].split("WHERE")[0] for query in again.captured_queries)
+    offer.rfm_groups.clear()  # no longer aimed at anyone
+    assert offers.offers_for(risky) == []
+    offer.rfm_groups.add(RFMGroup.objects.get(code="at_risk"))
+    assert offers.offers_for(risky) == [offer]
+    offer.is_active = False
+    offer.save()
+    assert offers.offers_for(risky) == []
+    offer.is_active = True
+    offer.save()
+    group = RFMGroup.objects.get(code="at_risk")
+    group.code = "slipping"  # renamed: the aim follows the group
+    group.save()
+    assert offers.offers_for(risky) == [offer]
+    offer.delete()
     assert offers.offers_for(risky) == []
 
 

@@ -43,7 +43,9 @@ def test_a_new_version_of_the_text_asks_again(customer):
     consent.record(person=customer, code="offers", granted=True, how="account")  # no such purpose: nothing
     consent.record(person=customer, code="profiling", granted=True, how="account")
     assert consent.allows(customer, "profiling")
-    Purpose.objects.filter(code="profiling").update(version=2)
+    profiling = Purpose.objects.get(code="profiling", locale__language_code="en")
+    profiling.version = 2
+    profiling.save()  # as the admin saves it: the cached purpose is read again
     assert not consent.allows(customer, "profiling")
     assert not consent.consenting(type(customer).objects.filter(pk=customer.pk), "profiling").exists()
     consent.record(person=customer, code="profiling", granted=True, how="account")
@@ -146,3 +148,15 @@ def test_consents_are_imported_once_with_their_dates(customer, tmp_path):
     assert (event.how, event.note, event.at.year, event.at.month) == ("import", "paper form", 2026, 3)
     assert "Recorded 1, skipped 1." in out.getvalue() and "Recorded 0, skipped 1." in out.getvalue()
     assert "line 3" in err.getvalue()
+
+
+def test_a_purpose_switched_off_or_on_in_the_admin_applies_at_once(customer):
+    consent.record(person=customer, code="profiling", granted=True, how="account")
+    assert consent.allows(customer, "profiling")  # the purpose is now kept in the cache
+    profiling = Purpose.objects.get(code="profiling", locale__language_code="en")
+    profiling.is_active = False
+    profiling.save()
+    assert not consent.allows(customer, "profiling")
+    profiling.is_active = True
+    profiling.save()
+    assert consent.allows(customer, "profiling")
