@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -50,11 +51,38 @@ def notify(
         .exclude(email_frequency=EmailFrequency.IMMEDIATE)
         .values_list("user_id", flat=True)
     )
+    _forget_unread([user.pk for user in recipients])
     wants_email = {user.pk for user in recipients if email and user.email and user.pk not in quiet}
     for notification in created:
         if notification.recipient_id in wants_email:
             transaction.on_commit(lambda pk=notification.pk: _enqueue_email(pk))
     return created
+
+
+#: The longest an unread count is kept: notify and mark_all_read forget it, this is the safety net.
+UNREAD_SECONDS = 300
+
+
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count(user) -> int:
+    """How many of the person's notifications are unread: kept in the cache until notify or
+    mark_all_read (the only writers) changes it."""
+    key = _unread_key(user.pk)
+    found = cache.get(key)
+    if found is None:
+        found = Notification.objects.unread().filter(recipient=user).count()
+        cache.set(key, found, UNREAD_SECONDS)
+    return found
+
+
+def _forget_unread(user_ids) -> None:
+    keys = [_unread_key(user_id) for user_id in user_ids]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))  # a read during the transaction may have kept the old
 
 
 def _enqueue_email(notification_id: int) -> None:
@@ -64,7 +92,9 @@ def _enqueue_email(notification_id: int) -> None:
 
 
 def mark_all_read(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    _forget_unread([user.pk])
+    return marked
 
 
 def set_email_frequency(*, user, frequency: str) -> None:
