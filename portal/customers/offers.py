@@ -9,7 +9,7 @@ their renewals are the baseline the shown people's are compared with.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import F, Q, QuerySet
@@ -37,6 +37,9 @@ def running(today) -> QuerySet:
         .order_by("-pk")
     )
 
+
+#: Showings of an offer to one person closer together than this count as one.
+SHOWING_GAP = timedelta(minutes=10)
 
 #: The longest the running offers are kept without a change to an offer, segment or RFM group.
 RUNNING_SECONDS = 600
@@ -93,7 +96,10 @@ def offers_for(person, *, now: datetime | None = None) -> list[Offer]:
         ignore_conflicts=True,  # two tabs at once: one row
     )
     if known:
-        Exposure.objects.filter(person=person, offer_id__in=known, holdout=False).update(
+        # A reload is not a new showing: only one after SHOWING_GAP counts, so most page views
+        # write nothing (one row updated on every view would be a write, a commit and a row lock
+        # shared by every tab of the person).
+        Exposure.objects.filter(person=person, offer_id__in=known, holdout=False, last_at__lt=now - SHOWING_GAP).update(
             last_at=now, times=F("times") + 1
         )
     return [offer for offer, _aimed, held in audience if not held]

@@ -70,7 +70,10 @@ def test_an_offer_is_shown_to_its_segment_only_within_its_dates(champions, benef
     assert offers.offers_for(UserFactory()) == []  # no consent, no segments
     exposure = Exposure.objects.get(offer=offer, person=risky)
     assert (exposure.segment, exposure.holdout, exposure.times) == ("rfm:at_risk", False, 1)
-    offers.offers_for(risky)
+    offers.offers_for(risky)  # a reload: the same showing
+    exposure.refresh_from_db()
+    assert exposure.times == 1
+    offers.offers_for(risky, now=timezone.now() + offers.SHOWING_GAP + timedelta(minutes=1))
     exposure.refresh_from_db()
     assert exposure.times == 2
     today = timezone.localdate()
