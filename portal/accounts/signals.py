@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from allauth.account.signals import user_signed_up
 from django.contrib.auth.models import Group, Permission
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.dispatch import Signal, receiver
 
 from . import access, services
@@ -75,4 +75,11 @@ def _group_permissions_changed(sender, action, **kwargs) -> None:
 @receiver(post_save, sender=Permission)
 @receiver(post_delete, sender=Permission)
 def _groups_changed(sender, **kwargs) -> None:
+    access.changed()
+
+
+@receiver(post_migrate, dispatch_uid="accounts.access_after_migrate")
+def _migrated(sender, **kwargs) -> None:
+    """Data migrations give roles their permissions with historical models, which send no model
+    signals: after `migrate`, everyone's access is read again."""
     access.changed()

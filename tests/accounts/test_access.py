@@ -169,3 +169,20 @@ def test_a_group_emptied_from_its_side_drops_its_former_members_rights():
     assert fresh(person).has_perm(MODERATE)
     Group.objects.get(name=ROLE_GROUPS[MODERATOR]).user_set.clear()
     assert not fresh(person).has_perm(MODERATE)
+
+
+def test_a_migration_that_gives_a_role_a_permission_reaches_its_holders():
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
+
+    person = UserFactory(role="customer")
+    assert not fresh(person).has_perm("tickets.view_ticket")
+    # A data migration works on historical models, which send no model signals.
+    historical_group = Group.objects.get(name=ROLE_GROUPS["customer"])
+    Group.permissions.through.objects.create(
+        group_id=historical_group.pk,
+        permission_id=Permission.objects.get(content_type__app_label="tickets", codename="view_ticket").pk,
+    )
+    assert not fresh(person).has_perm("tickets.view_ticket")  # still the kept answer
+    post_migrate.send(sender=apps.get_app_config("accounts"), app_config=apps.get_app_config("accounts"))
+    assert fresh(person).has_perm("tickets.view_ticket")
