@@ -81,5 +81,7 @@ def _groups_changed(sender, **kwargs) -> None:
 @receiver(post_migrate, dispatch_uid="accounts.access_after_migrate")
 def _migrated(sender, **kwargs) -> None:
     """Data migrations give roles their permissions with historical models, which send no model
-    signals: after `migrate`, everyone's access is read again."""
-    access.changed()
+    signals: after `migrate` (which sends this once per app, when every migration has run),
+    everyone's access is read again."""
+    if sender.label == "accounts":
+        access.changed()

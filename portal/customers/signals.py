@@ -89,6 +89,8 @@ def aimed_content_changed(sender, **kwargs):
 @receiver(post_delete, sender="customers.Segment", dispatch_uid="customers.segment_deleted")
 @receiver(post_save, sender="customers.RFMGroup", dispatch_uid="customers.rfm_group_saved")
 @receiver(post_delete, sender="customers.RFMGroup", dispatch_uid="customers.rfm_group_deleted")
+# A deleted benefit leaves its offers pointing at nothing (SET_NULL writes them without signals).
+@receiver(post_delete, sender="membership.Benefit", dispatch_uid="customers.offer_benefit_deleted")
 def offers_changed(sender, **kwargs):
     """The running offers and their aims are cached (offers.running_with_aims): read them again."""
     from django.db import transaction

@@ -76,3 +76,16 @@ def test_the_country_list_is_in_the_reader_s_language_with_theirs_chosen(custome
     assert '<option value="SI" selected>Slovenia</option>' in html
     response = customer_client.post(reverse("accounts:profile"), {**data, "country": "XX"})
     assert response.status_code == HTTPStatus.OK and b'aria-invalid="true"' in response.content
+
+
+@pytest.mark.parametrize("country", ["S\x00I", "²", "x" * 100_000, "SI\r\nX", ""])
+def test_an_odd_country_is_refused_in_the_page_and_the_stored_one_kept(customer_client, customer, country):
+    data = {"display_name": "Kata", "first_name": "", "last_name": "", "locale": "en", "time_zone": "Europe/Ljubljana"}
+    customer_client.post(reverse("accounts:profile"), {**data, "country": "SI"})
+    response = customer_client.post(reverse("accounts:profile"), {**data, "country": country})
+    customer.refresh_from_db()
+    if country == "":  # no country is a choice too
+        assert response.status_code == HTTPStatus.FOUND and customer.country == ""
+    else:
+        assert response.status_code == HTTPStatus.OK and b'aria-invalid="true"' in response.content
+        assert customer.country == "SI"

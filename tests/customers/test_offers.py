@@ -109,6 +109,11 @@ def test_the_running_offers_are_read_once_and_again_after_any_change_to_them(cha
     group.code = "slipping"  # renamed: the aim follows the group
     group.save()
     assert offers.offers_for(risky) == [offer]
+    assert offers.address(offers.offers_for(risky)[0]).endswith(f"#benefit-{benefit.pk}")
+    offer.link = "https://example.com/back"
+    offer.save()
+    benefit.delete()  # the offer keeps its link; SET_NULL writes it without a signal of its own
+    assert offers.address(offers.offers_for(risky)[0]) == "https://example.com/back"
     offer.delete()
     assert offers.offers_for(risky) == []
 
